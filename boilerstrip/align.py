@@ -1,0 +1,108 @@
+"""Label the blocks of a page's text by aligning them to the page's gold text.
+
+Benchmarks give the main content of a page as text, not as labeled blocks of
+the text our users feed us, so training labels come from an alignment.
+
+The rule: lower-case both texts and cut them into ``\\w+`` tokens. Read the
+page's blocks as one token stream. A token is *covered* when one of the word
+trigrams it belongs to in that stream (trigrams may span block boundaries, so a
+one-word heading followed by its paragraph is covered when the gold has the same
+heading before the same paragraph) occurs anywhere in the gold. A block is body
+when at least :data:`BODY_COVERAGE` of its tokens are covered. The first block
+near the top whose tokens match the gold title is the title. A block holding a
+gold ``without`` snippet (boilerplate a correct extraction must not contain) is
+noise whatever its coverage.
+
+Example:
+    >>> from boilerstrip.segment import segment
+    >>> doc = segment("Menu\\nThe river rose by two metres overnight.\\nShare this")
+    >>> [label.value for label in align_labels(doc, "The river rose by two metres overnight.")]
+    ['noise', 'body', 'noise']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from boilerstrip.types import Document, Label
+
+TOKEN = re.compile(r"\w+")
+
+BODY_COVERAGE = 0.5
+"""A block is body when at least half of its tokens are covered by the gold: a
+paragraph with a changed sentence stays body, a menu sharing a word does not."""
+
+NGRAM = 3
+"""Word trigrams: long enough to be specific to a passage, short enough that a
+two-word heading next to its paragraph still finds a match."""
+
+TITLE_SIMILARITY = 0.8
+"""Jaccard similarity of token sets above which a block is taken as the gold title."""
+
+TITLE_ZONE = 0.5
+"""The title is looked for in the first half of the page's blocks."""
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased ``\\w+`` tokens of ``text``."""
+    return TOKEN.findall(text.lower())
+
+
+def align_labels(
+    doc: Document,
+    gold: str,
+    *,
+    title: str | None = None,
+    without: Sequence[str] = (),
+) -> list[Label]:
+    """One label per block of ``doc``, from the gold main text (see module docs)."""
+    gold_tokens = tokens(gold)
+    gold_ngrams = {
+        tuple(gold_tokens[i : i + NGRAM]) for i in range(max(len(gold_tokens) - NGRAM + 1, 0))
+    }
+    if 0 < len(gold_tokens) < NGRAM:
+        gold_ngrams.add(tuple(gold_tokens))
+    block_tokens = [tokens(b.text) for b in doc.blocks]
+    stream = [t for toks in block_tokens for t in toks]
+    covered = [False] * len(stream)
+    if len(stream) < NGRAM:
+        if tuple(stream) in gold_ngrams:
+            covered = [True] * len(stream)
+    else:
+        for i in range(len(stream) - NGRAM + 1):
+            if tuple(stream[i : i + NGRAM]) in gold_ngrams:
+                for j in range(i, i + NGRAM):
+                    covered[j] = True
+    labels: list[Label] = []
+    pos = 0
+    lowered_without = [w.lower() for w in without if w.strip()]
+    for block, toks in zip(doc.blocks, block_tokens, strict=True):
+        n = len(toks)
+        share = sum(covered[pos : pos + n]) / n if n else 0.0
+        pos += n
+        is_body = n > 0 and share >= BODY_COVERAGE
+        if is_body and lowered_without:
+            text = block.text.lower()
+            is_body = not any(w in text for w in lowered_without)
+        labels.append(Label.BODY if is_body else Label.NOISE)
+    if title:
+        index = find_title(block_tokens, tokens(title))
+        if index is not None:
+            labels[index] = Label.TITLE
+    return labels
+
+
+def find_title(block_tokens: Sequence[Sequence[str]], title_tokens: Sequence[str]) -> int | None:
+    """Index of the first block in the top of the page that matches the title, if any."""
+    if not title_tokens:
+        return None
+    want = set(title_tokens)
+    limit = max(1, int(len(block_tokens) * TITLE_ZONE))
+    for i, toks in enumerate(block_tokens[:limit]):
+        have = set(toks)
+        if not have:
+            continue
+        if len(have & want) / len(have | want) >= TITLE_SIMILARITY:
+            return i
+    return None

@@ -1,0 +1,608 @@
+"""Blocks to features, computed for a whole document at once.
+
+Every feature is computed with numpy over the code points of the document,
+never with a Python loop over characters, so one page costs a few numpy calls
+whatever its number of blocks.
+
+Two kinds of features come out:
+
+* dense features (:data:`DENSE_NAMES`): the block's shape (length, letters,
+  capitals, digits, punctuation), its function-word and second-person cues, its
+  position in the page, and the same cues of its neighbours;
+* hashed sparse features: lower-cased word unigrams and bigrams, character
+  trigrams, the first and last word, and binned crossings of the dense cues,
+  each hashed into :data:`HASH_BITS` bits with a namespace of its own. They are
+  returned as ``(block index, bucket, value)`` triples so that prediction needs
+  no sparse-matrix library.
+
+Example:
+    >>> from boilerstrip.segment import segment
+    >>> doc = segment("Home | News | Sport\\nThe minister said on Monday that taxes will rise.")
+    >>> feats = extract(doc)
+    >>> feats.dense.shape == (2, len(DENSE_NAMES))
+    True
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from boilerstrip.types import Document
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+UIntArray = npt.NDArray[np.uint64]
+
+HASH_BITS = 18
+"""2**18 buckets: few collisions for the vocabulary of a few thousand pages, and
+a weight matrix that stays well under the 10 MB model budget as float32."""
+
+N_BUCKETS = 1 << HASH_BITS
+
+BMP = 0x10000
+"""Character classes and case folding are tabulated for the Basic Multilingual
+Plane; code points above it are classed by a rule (see ``_classes``)."""
+
+# Character class bits.
+LETTER = 1
+UPPER = 2
+LOWER = 4
+DIGIT = 8
+PUNCT = 16
+SPACE = 32
+SYMBOL = 64
+WORD = 128
+TERMINAL = 256
+NAV = 512
+CLOSER = 1024
+
+TERMINALS = ".!?。！？…؟।॥።;"
+"""Characters that end a sentence in the scripts we see most; ';' closes Greek questions."""
+
+NAV_SEPARATORS = "|»›>·•/–—←→"
+"""Characters that separate items in menus, breadcrumbs and link lists."""
+
+CLOSERS = "\"'”’»)]」』"
+"""Closing quotes and brackets that may follow a sentence's final punctuation."""
+
+LEXICON_BITS = 16
+"""Word lists (stopwords, second person) are looked up in a 2**16 bit table: one
+table read per token; a false hit needs a hash collision (under 1% of tokens)."""
+
+URL_OR_EMAIL = ("http:", "https:", "HTTP", "www.", "WWW.", "@", ".com", ".org", ".net")
+"""Substrings of links and e-mail addresses (searched with str.find, which is fast)."""
+COPYRIGHT = ("©", "(c)", "(C)", "opyright", "OPYRIGHT", "&copy")
+"""Substrings of copyright notices."""
+
+SECOND_PERSON_AND_CALLS = frozenset(
+    """
+    you your yours yourself
+    du dich dir dein deine ihr euch euer sie ihnen ihr ihre
+    vous votre vos toi ton ta tes tu
+    usted ustedes tu tus vosotros
+    você vocês seu sua
+    voi vostro vostra tuo tua
+    jij je jouw uw
+    вы вас ваш ваша ваши ты тебя твой
+    ty twój wasz państwo
+    siz sizin sen senin
+    subscribe subscription sign login log register donate donation support share follow
+    click tap download join newsletter cookies cookie accept comment comments reply
+    abonnieren anmelden registrieren teilen folgen spenden kommentar kommentare
+    abonner abonnez connectez inscrivez partager suivez commentaires
+    suscríbete suscribirse regístrate compartir síguenos comentarios
+    iscriviti abbonati condividi seguici commenti
+    assine inscreva compartilhe siga comentários
+    подписаться подпишитесь войти поделиться комментарии
+    subskrybuj zaloguj udostępnij komentarze
+    abone paylaş yorum yorumlar
+    """.split()
+)
+"""Second-person pronouns and calls to act, in several languages: appeals, paywalls
+and widgets talk to the reader, reporting rarely does."""
+
+SHORT_TOKEN_CHARS = 3
+"""Tokens this short are mostly function words in alphabetic scripts: a stopword
+proxy that needs no word list per language."""
+
+NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
+"""Two blocks on each side: enough to see a run of menu items or of paragraphs."""
+
+SHORT_BLOCK_TOKENS = 6
+"""Blocks under this many words are 'short' when measuring runs of short blocks."""
+
+# Multipliers of the polynomial and mixing hashes (odd 64-bit constants).
+_POLY = np.uint64(0x100000001B3)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_PAIR = np.uint64(0x9E3779B97F4A7C15)
+
+# Namespace salts, one per hashed feature family.
+NS_WORD = 1
+NS_BIGRAM = 2
+NS_CHAR3 = 3
+NS_FIRST = 4
+NS_LAST = 5
+NS_SHAPE = 6
+NS_WHOLE = 7
+NS_LEXICON = 8
+
+SELF_DENSE: tuple[str, ...] = (
+    "log_chars",
+    "log_tokens",
+    "mean_token_len",
+    "frac_letter",
+    "frac_upper",
+    "frac_digit",
+    "frac_punct",
+    "frac_symbol",
+    "frac_title_tokens",
+    "frac_digit_tokens",
+    "frac_short_tokens",
+    "frac_stopwords",
+    "frac_second_person",
+    "terminals_per_token",
+    "ends_terminal",
+    "ends_colon",
+    "starts_upper",
+    "nav_separators_per_token",
+    "has_url_or_email",
+    "has_copyright",
+    "repeats_in_doc",
+    "short_run_len",
+)
+_NEIGHBOUR_DENSE = ("log_chars", "frac_stopwords", "ends_terminal", "frac_title_tokens")
+_POSITION_DENSE = (
+    "rel_index",
+    "rel_offset",
+    "is_first",
+    "is_last",
+    "log_blocks",
+    "log_doc_chars",
+    "rel_to_longest",
+)
+
+DENSE_NAMES: tuple[str, ...] = (
+    *SELF_DENSE,
+    *(f"{name}@{off:+d}" for off in NEIGHBOUR_OFFSETS for name in _NEIGHBOUR_DENSE),
+    *(f"present@{off:+d}" for off in NEIGHBOUR_OFFSETS),
+    *_POSITION_DENSE,
+)
+"""Names of the dense feature columns, in order."""
+
+_SELF_INDEX = {name: i for i, name in enumerate(SELF_DENSE)}
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Features of every block of one document.
+
+    ``dense`` has one row per block and the columns of :data:`DENSE_NAMES`.
+    ``rows``, ``cols`` and ``vals`` list the hashed sparse features: block
+    ``rows[k]`` has value ``vals[k]`` in bucket ``cols[k]`` (a bucket may occur
+    more than once for a block; values add up).
+    """
+
+    dense: FloatArray
+    rows: IntArray
+    cols: IntArray
+    vals: FloatArray
+
+    @property
+    def n_blocks(self) -> int:
+        """Number of blocks (rows)."""
+        return int(self.dense.shape[0])
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Word hashes that feed the dense cues: stopwords learned from training text."""
+
+    stopword_hashes: UIntArray
+
+    @cached_property
+    def table(self) -> npt.NDArray[np.bool_]:
+        """The stopwords as a lookup table (see :func:`lexicon_table`)."""
+        return lexicon_table(self.stopword_hashes)
+
+    @classmethod
+    def empty(cls) -> Vocabulary:
+        """A vocabulary with no stopwords (the short-token proxy still works)."""
+        return cls(stopword_hashes=np.zeros(0, dtype=np.uint64))
+
+
+@cache
+def _tables() -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint32]]:
+    """Class bits and lower-case mapping for every BMP code point (about 40 ms, once)."""
+    classes = np.zeros(BMP, dtype=np.uint16)
+    lower = np.arange(BMP, dtype=np.uint32)
+    for cp in range(BMP):
+        ch = chr(cp)
+        cat = unicodedata.category(ch)
+        bits = 0
+        major = cat[0]
+        if major == "L":
+            bits |= LETTER | WORD
+            if cat in ("Lu", "Lt"):
+                bits |= UPPER
+            elif cat == "Ll":
+                bits |= LOWER
+        elif major == "N":
+            bits |= WORD | (DIGIT if cat == "Nd" else 0)
+        elif major == "M":
+            bits |= WORD
+        elif major == "P":
+            bits |= PUNCT
+            if cat == "Pc":
+                bits |= WORD
+        elif major == "S":
+            bits |= SYMBOL
+        elif major == "Z" or ch.isspace():
+            bits |= SPACE
+        classes[cp] = bits
+        low = ch.lower()
+        if len(low) == 1:
+            lower[cp] = ord(low)
+    for chars, bit in ((TERMINALS, TERMINAL), (NAV_SEPARATORS, NAV), (CLOSERS, CLOSER)):
+        for ch in chars:
+            classes[ord(ch)] |= bit
+    return classes, lower
+
+
+def _code_points(text: str) -> npt.NDArray[np.uint32]:
+    data = text.encode("utf-32-le", "surrogatepass")
+    return np.frombuffer(data, dtype="<u4").astype(np.uint32)
+
+
+def _classes(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint16]:
+    table, _ = _tables()
+    in_bmp = cps < BMP
+    out = np.full(cps.shape, LETTER | WORD, dtype=np.uint16)  # astral: mostly CJK ext.
+    out[in_bmp] = table[cps[in_bmp]]
+    emoji = (cps >= 0x1F000) & (cps < 0x20000)
+    out[emoji] = SYMBOL
+    return out
+
+
+def _lower(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+    _, table = _tables()
+    out = cps.copy()
+    in_bmp = cps < BMP
+    out[in_bmp] = table[cps[in_bmp]]
+    return out
+
+
+def _mix(h: UIntArray, salt: int) -> UIntArray:
+    """Finalise 64-bit hashes (splitmix64) with a namespace salt."""
+    with np.errstate(over="ignore"):
+        x = h ^ np.uint64(salt * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)
+        x = (x ^ (x >> np.uint64(30))) * _MIX1
+        x = (x ^ (x >> np.uint64(27))) * _MIX2
+        return x ^ (x >> np.uint64(31))
+
+
+def _bucket(h: UIntArray, salt: int) -> IntArray:
+    return (_mix(h, salt) >> np.uint64(64 - HASH_BITS)).astype(np.int64)
+
+
+def word_hashes(words: Sequence[str]) -> UIntArray:
+    """Hashes of lower-cased words, as :func:`extract` computes them for tokens.
+
+    >>> bool(word_hashes(["The"])[0] == word_hashes(["the"])[0])
+    True
+    """
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    return _token_hashes_of_text("\x00".join(words))
+
+
+def _token_hashes_of_text(text: str) -> UIntArray:
+    cps = _code_points(text)
+    word = (_classes(cps) & WORD) > 0
+    starts, ends = _runs(word)
+    return _span_hashes(_lower(cps), starts, ends)
+
+
+def _runs(mask: npt.NDArray[np.bool_]) -> tuple[IntArray, IntArray]:
+    """Start and end (exclusive) indices of the runs of True in ``mask``."""
+    padded = np.concatenate(([False], mask, [False]))
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return edges[0::2].astype(np.int64), edges[1::2].astype(np.int64)
+
+
+def _span_hashes(values: npt.NDArray[np.uint32], starts: IntArray, ends: IntArray) -> UIntArray:
+    """Polynomial hash of each span ``values[start:end]``, independent of where it stands."""
+    n = values.shape[0]
+    if starts.size == 0:
+        return np.zeros(0, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        pinv = _inverse_mod_2_64(int(_POLY))
+        inv_pows = np.cumprod(np.full(n, pinv, dtype=np.uint64), dtype=np.uint64)
+        inv_pows = np.concatenate(([np.uint64(1)], inv_pows[:-1]))
+        pows = np.cumprod(np.full(n, _POLY, dtype=np.uint64), dtype=np.uint64)
+        pows = np.concatenate(([np.uint64(1)], pows[:-1]))
+        weighted = values.astype(np.uint64) * inv_pows
+        prefix = np.concatenate(([np.uint64(0)], np.cumsum(weighted, dtype=np.uint64)))
+        sums = prefix[ends] - prefix[starts]
+        return sums * pows[starts] + (ends - starts).astype(np.uint64)
+
+
+@cache
+def _inverse_mod_2_64(a: int) -> np.uint64:
+    return np.uint64(pow(a, -1, 1 << 64))
+
+
+def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
+    """Compute the features of every block of ``doc``.
+
+    ``vocabulary`` supplies the stopword hashes learned in training; without it
+    the stopword fraction is zero and the short-token proxy carries the cue.
+    """
+    vocab = vocabulary if vocabulary is not None else Vocabulary.empty()
+    n_blocks = len(doc.blocks)
+    if n_blocks == 0:
+        return Features(
+            dense=np.zeros((0, len(DENSE_NAMES))),
+            rows=np.zeros(0, dtype=np.int64),
+            cols=np.zeros(0, dtype=np.int64),
+            vals=np.zeros(0),
+        )
+    # One string for all blocks, a NUL between them so that no n-gram spans two.
+    joined = "\x00".join(block.text for block in doc.blocks)
+    cps = _code_points(joined)
+    lengths = np.fromiter((len(b.text) for b in doc.blocks), dtype=np.int64, count=n_blocks)
+    block_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+    owner = np.repeat(np.arange(n_blocks, dtype=np.int64), lengths + 1)[: cps.shape[0]]
+    classes = _classes(cps)
+    lower = _lower(cps)
+    is_nul = cps == 0
+    classes[is_nul] = SPACE
+
+    def per_block(mask: npt.NDArray[np.bool_]) -> FloatArray:
+        return np.bincount(owner[mask], minlength=n_blocks).astype(np.float64)
+
+    n_chars = lengths.astype(np.float64)
+    safe_chars = np.maximum(n_chars, 1.0)
+    letter = (classes & LETTER) > 0
+    upper = (classes & UPPER) > 0
+    digit = (classes & DIGIT) > 0
+    punct = (classes & PUNCT) > 0
+    symbol = (classes & SYMBOL) > 0
+    word = (classes & WORD) > 0
+
+    tok_starts, tok_ends = _runs(word)
+    tok_owner = owner[tok_starts]
+    tok_hash = _span_hashes(lower, tok_starts, tok_ends)
+    tok_len = (tok_ends - tok_starts).astype(np.float64)
+    n_tokens = np.bincount(tok_owner, minlength=n_blocks).astype(np.float64)
+    safe_tokens = np.maximum(n_tokens, 1.0)
+
+    def token_frac(mask: npt.NDArray[np.bool_]) -> FloatArray:
+        return np.bincount(tok_owner[mask], minlength=n_blocks) / safe_tokens
+
+    first_class = classes[tok_starts]
+    title_tok = (first_class & UPPER) > 0
+    digit_tok = (first_class & DIGIT) > 0
+    short_tok = tok_len <= SHORT_TOKEN_CHARS
+    lexicon_slot = _bucket(tok_hash, NS_LEXICON) & ((1 << LEXICON_BITS) - 1)
+    stop_tok = vocab.table[lexicon_slot]
+    second_tok = _second_person_table()[lexicon_slot]
+
+    terminal = (classes & TERMINAL) > 0
+    nav = (classes & NAV) > 0
+    # Last and first visible characters of each block (blocks are stripped).
+    last = block_starts + lengths - 1
+    first_cls = classes[block_starts]
+    before_last = np.maximum(last - 1, block_starts)
+    ends_terminal = ((classes[last] & TERMINAL) > 0) | (
+        ((classes[last] & CLOSER) > 0) & ((classes[before_last] & TERMINAL) > 0)
+    )
+
+    url_like = _has_match(URL_OR_EMAIL, joined, owner, n_blocks)
+    copyright_like = _has_match(COPYRIGHT, joined, owner, n_blocks)
+    whole_slot = _bucket(_span_hashes(lower, block_starts, block_starts + lengths), NS_WHOLE)
+    repeats = (np.bincount(whole_slot, minlength=N_BUCKETS)[whole_slot] - 1).astype(np.float64)
+
+    self_cols: dict[str, FloatArray] = {
+        "log_chars": np.log1p(n_chars),
+        "log_tokens": np.log1p(n_tokens),
+        "mean_token_len": np.bincount(tok_owner, weights=tok_len, minlength=n_blocks)
+        / safe_tokens,
+        "frac_letter": per_block(letter) / safe_chars,
+        "frac_upper": per_block(upper) / safe_chars,
+        "frac_digit": per_block(digit) / safe_chars,
+        "frac_punct": per_block(punct) / safe_chars,
+        "frac_symbol": per_block(symbol) / safe_chars,
+        "frac_title_tokens": token_frac(title_tok),
+        "frac_digit_tokens": token_frac(digit_tok),
+        "frac_short_tokens": token_frac(short_tok),
+        "frac_stopwords": token_frac(stop_tok),
+        "frac_second_person": token_frac(second_tok),
+        "terminals_per_token": per_block(terminal) / safe_tokens,
+        "ends_terminal": ends_terminal.astype(np.float64),
+        "ends_colon": (cps[last] == ord(":")).astype(np.float64),
+        "starts_upper": ((first_cls & UPPER) > 0).astype(np.float64),
+        "nav_separators_per_token": per_block(nav) / safe_tokens,
+        "has_url_or_email": url_like,
+        "has_copyright": copyright_like,
+        "repeats_in_doc": np.minimum(repeats, 5.0),
+        "short_run_len": np.log1p(_short_run_lengths(n_tokens < SHORT_BLOCK_TOKENS)),
+    }
+    self_matrix = np.column_stack([self_cols[name] for name in SELF_DENSE])
+
+    neighbour_parts: list[FloatArray] = []
+    present_parts: list[FloatArray] = []
+    for off in NEIGHBOUR_OFFSETS:
+        shifted = np.zeros((n_blocks, len(_NEIGHBOUR_DENSE)))
+        present = np.zeros(n_blocks)
+        src = np.arange(n_blocks) + off
+        ok = (src >= 0) & (src < n_blocks)
+        for j, name in enumerate(_NEIGHBOUR_DENSE):
+            shifted[ok, j] = self_cols[name][src[ok]]
+        present[ok] = 1.0
+        neighbour_parts.append(shifted)
+        present_parts.append(present)
+
+    index = np.arange(n_blocks, dtype=np.float64)
+    offsets = np.fromiter((b.start for b in doc.blocks), dtype=np.float64, count=n_blocks)
+    doc_chars = max(len(doc.text), 1)
+    position = np.column_stack(
+        [
+            index / max(n_blocks - 1, 1),
+            offsets / doc_chars,
+            (index == 0).astype(np.float64),
+            (index == n_blocks - 1).astype(np.float64),
+            np.full(n_blocks, np.log1p(n_blocks)),
+            np.full(n_blocks, np.log1p(doc_chars)),
+            n_chars / max(float(n_chars.max()), 1.0),
+        ]
+    )
+    dense = np.column_stack([self_matrix, *neighbour_parts, *present_parts, position])
+
+    rows, cols, vals = _hashed(
+        n_blocks=n_blocks,
+        lower=lower,
+        owner=owner,
+        is_nul=is_nul,
+        tok_hash=tok_hash,
+        tok_owner=tok_owner,
+        self_cols=self_cols,
+        rel_index=position[:, 0],
+    )
+    return Features(dense=dense, rows=rows, cols=cols, vals=vals)
+
+
+def _hashed(
+    *,
+    n_blocks: int,
+    lower: npt.NDArray[np.uint32],
+    owner: IntArray,
+    is_nul: npt.NDArray[np.bool_],
+    tok_hash: UIntArray,
+    tok_owner: IntArray,
+    self_cols: dict[str, FloatArray],
+    rel_index: FloatArray,
+) -> tuple[IntArray, IntArray, FloatArray]:
+    rows: list[IntArray] = []
+    cols: list[IntArray] = []
+    vals: list[FloatArray] = []
+
+    def add(row: IntArray, col: IntArray, norm: bool) -> None:
+        if row.size == 0:
+            return
+        if norm:
+            per = np.bincount(row, minlength=n_blocks).astype(np.float64)
+            val = 1.0 / np.sqrt(per[row])
+        else:
+            val = np.ones(row.shape[0])
+        rows.append(row)
+        cols.append(col)
+        vals.append(val)
+
+    # Word unigrams and bigrams.
+    add(tok_owner, _bucket(tok_hash, NS_WORD), True)
+    if tok_hash.size > 1:
+        same = tok_owner[1:] == tok_owner[:-1]
+        with np.errstate(over="ignore"):
+            pair = tok_hash[:-1][same] * _PAIR + tok_hash[1:][same]
+        add(tok_owner[1:][same], _bucket(pair, NS_BIGRAM), True)
+        # First and last word of each block.
+    if tok_hash.size:
+        first = np.ones(tok_owner.shape[0], dtype=bool)
+        first[1:] = tok_owner[1:] != tok_owner[:-1]
+        last = np.ones(tok_owner.shape[0], dtype=bool)
+        last[:-1] = tok_owner[1:] != tok_owner[:-1]
+        add(tok_owner[first], _bucket(tok_hash[first], NS_FIRST), False)
+        add(tok_owner[last], _bucket(tok_hash[last], NS_LAST), False)
+    # Character trigrams inside blocks.
+    if lower.shape[0] >= 3:
+        with np.errstate(over="ignore"):
+            c = lower.astype(np.uint64)
+            tri = (c[:-2] * _POLY + c[1:-1]) * _POLY + c[2:]
+        ok = ~(is_nul[:-2] | is_nul[1:-1] | is_nul[2:])
+        add(owner[:-2][ok], _bucket(tri[ok], NS_CHAR3), True)
+    # Binned dense cues and their crossings: the non-linear part of a linear model.
+    shape_codes = _shape_codes(self_cols, rel_index)
+    block_ids = np.arange(n_blocks, dtype=np.int64)
+    for k in range(shape_codes.shape[1]):
+        add(block_ids, _bucket(shape_codes[:, k] + np.uint64(k << 32), NS_SHAPE), False)
+    return (
+        np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
+        np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64),
+        np.concatenate(vals) if vals else np.zeros(0),
+    )
+
+
+LENGTH_BINS = np.array([1, 2, 4, 8, 16, 32, 64, 128])
+"""Token-count bin edges: one word, a label, a headline, a sentence, a paragraph."""
+FRACTION_BINS = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
+"""Bins for fractions such as the share of short or capitalised tokens."""
+POSITION_BINS = np.array([0.05, 0.15, 0.3, 0.5, 0.7, 0.85, 0.95])
+"""Bins for the relative position of a block in the page."""
+
+
+def _shape_codes(self_cols: dict[str, FloatArray], rel_index: FloatArray) -> UIntArray:
+    n_tok = np.expm1(self_cols["log_tokens"])
+    length = np.digitize(n_tok, LENGTH_BINS)
+    short = np.digitize(self_cols["frac_short_tokens"], FRACTION_BINS)
+    stop = np.digitize(self_cols["frac_stopwords"], FRACTION_BINS)
+    title = np.digitize(self_cols["frac_title_tokens"], FRACTION_BINS)
+    ends = self_cols["ends_terminal"].astype(np.int64)
+    pos = np.digitize(rel_index, POSITION_BINS)
+    second = (self_cols["frac_second_person"] > 0).astype(np.int64)
+    codes = np.column_stack(
+        [
+            length,
+            length * 16 + short,
+            length * 16 + stop,
+            length * 16 + title,
+            length * 2 + ends,
+            (length * 16 + pos) * 2 + ends,
+            (stop * 16 + short) * 2 + ends,
+            length * 2 + second,
+            pos * 2 + second,
+        ]
+    )
+    return codes.astype(np.uint64)
+
+
+def _short_run_lengths(short: npt.NDArray[np.bool_]) -> FloatArray:
+    """For each block, the length of the run of short blocks it belongs to (0 if long)."""
+    starts, ends = _runs(short)
+    run_len = (ends - starts).astype(np.float64)
+    out = np.zeros(short.shape[0])
+    # The short blocks, in order, are exactly the members of the runs, in order.
+    out[short] = np.repeat(run_len, (ends - starts))
+    return out
+
+
+def _has_match(needles: tuple[str, ...], joined: str, owner: IntArray, n: int) -> FloatArray:
+    """1.0 for each block that contains one of ``needles``, else 0.0."""
+    out = np.zeros(n)
+    starts: list[int] = []
+    for needle in needles:
+        at = joined.find(needle)
+        while at >= 0:
+            starts.append(at)
+            at = joined.find(needle, at + 1)
+    if starts:
+        out[owner[np.asarray(starts, dtype=np.int64)]] = 1.0
+    return out
+
+
+def lexicon_table(hashes: UIntArray) -> npt.NDArray[np.bool_]:
+    """The bit table in which :func:`extract` looks tokens up, for a word list's hashes."""
+    table = np.zeros(1 << LEXICON_BITS, dtype=bool)
+    table[_bucket(hashes, NS_LEXICON) & ((1 << LEXICON_BITS) - 1)] = True
+    return table
+
+
+@cache
+def _second_person_table() -> npt.NDArray[np.bool_]:
+    return lexicon_table(word_hashes(sorted(SECOND_PERSON_AND_CALLS)))

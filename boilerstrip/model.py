@@ -1,0 +1,280 @@
+"""The trained model: load, save and predict.
+
+A model is three small classifiers fitted with scikit-learn and stored as
+plain numpy arrays, so that prediction is a few matrix products and loading a
+model does not import scikit-learn:
+
+1. **blocks** (context-free): a multinomial logistic regression over a block's
+   dense and hashed features gives P(body), P(title), P(noise);
+2. **context** (see :mod:`boilerstrip.smooth`): a small neural network revises
+   those probabilities from the neighbours' probabilities and the page;
+3. **kinds**: a logistic regression names the kind of each noise block.
+
+Model files are written with joblib. Loading one unpickles it, which can run
+arbitrary code: load only model files you trust (the one shipped with
+boilerstrip, or one you trained yourself).
+
+Example:
+    >>> model = default_model()
+    >>> model.labels
+    (<Label.BODY: 'body'>, <Label.TITLE: 'title'>, <Label.NOISE: 'noise'>)
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.resources
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from boilerstrip.errors import ModelError, ModelVersionError
+from boilerstrip.features import HASH_BITS, Features, Vocabulary
+from boilerstrip.types import Kind, Label
+
+FloatArray = npt.NDArray[np.float64]
+
+FORMAT_VERSION = 1
+"""Bumped whenever the stored arrays or the features they expect change meaning."""
+
+MODEL_FILENAME = "boilerstrip.joblib"
+"""Name of the shipped model file in ``models/`` (package ``boilerstrip.models``)."""
+
+KIND_HASH_BITS = 15
+"""Kinds are learned from a few thousand blocks: 2**15 buckets suffice and keep
+the kind weights (one row per kind) small."""
+
+LABELS: tuple[Label, ...] = (Label.BODY, Label.TITLE, Label.NOISE)
+"""Order of the label columns in every probability matrix."""
+
+
+@dataclass(frozen=True)
+class Linear:
+    """A linear layer over dense features and (optionally) hashed features.
+
+    ``scores = standardise(dense) @ dense_weights.T + hashed + intercept``, where
+    ``hashed[b, c]`` sums ``sparse_weights[c, col mod width] * val`` over the
+    block's hashed features.
+    """
+
+    mean: FloatArray
+    scale: FloatArray
+    dense_weights: FloatArray
+    sparse_weights: npt.NDArray[np.float32] | None
+    intercept: FloatArray
+
+    def scores(self, dense: FloatArray, features: Features | None = None) -> FloatArray:
+        """Raw class scores, shape ``(n_blocks, n_classes)``."""
+        out = ((dense - self.mean) / self.scale) @ self.dense_weights.T + self.intercept
+        if self.sparse_weights is not None and features is not None and features.rows.size:
+            width = self.sparse_weights.shape[1]
+            cols = features.cols & (width - 1)
+            contrib = self.sparse_weights[:, cols] * features.vals
+            n = dense.shape[0]
+            for c in range(out.shape[1]):
+                out[:, c] += np.bincount(features.rows, weights=contrib[c], minlength=n)
+        return out
+
+
+@dataclass(frozen=True)
+class Network:
+    """A multi-layer perceptron with ReLU hidden layers, as fitted by scikit-learn."""
+
+    mean: FloatArray
+    scale: FloatArray
+    weights: tuple[FloatArray, ...]
+    biases: tuple[FloatArray, ...]
+
+    def scores(self, inputs: FloatArray) -> FloatArray:
+        """Raw class scores (logits) for each input row."""
+        h = (inputs - self.mean) / self.scale
+        last = len(self.weights) - 1
+        for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            h = h @ w + b
+            if i < last:
+                np.maximum(h, 0.0, out=h)
+        return h
+
+
+def softmax(scores: FloatArray) -> FloatArray:
+    """Row-wise softmax."""
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    out: FloatArray = exp / exp.sum(axis=1, keepdims=True)
+    return out
+
+
+@dataclass(frozen=True)
+class Model:
+    """A trained boilerstrip model.
+
+    Build one with :meth:`load` or :func:`default_model`; train one with
+    ``python -m boilerstrip.train``. ``info`` holds what the model card needs
+    (training data, scores, library versions).
+    """
+
+    vocabulary: Vocabulary
+    blocks: Linear
+    context: Network
+    kinds: Linear
+    kind_labels: tuple[Kind, ...]
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    labels: tuple[Label, ...] = LABELS
+
+    def block_probabilities(self, features: Features) -> FloatArray:
+        """Context-free P(label) for each block, columns in :data:`LABELS` order."""
+        return softmax(self.blocks.scores(features.dense, features))
+
+    def kind_probabilities(self, features: Features) -> FloatArray:
+        """P(kind) for each block over :attr:`kind_labels` (meaningful for noise blocks)."""
+        return softmax(self.kinds.scores(features.dense, features))
+
+    def save(self, path: str | Path) -> None:
+        """Write the model to ``path`` (joblib, compressed)."""
+        import joblib
+
+        payload = {
+            "format_version": FORMAT_VERSION,
+            "hash_bits": HASH_BITS,
+            "sklearn_version": self.info.get("sklearn_version", _installed_sklearn()),
+            "stopword_hashes": self.vocabulary.stopword_hashes,
+            "blocks": _linear_to_dict(self.blocks),
+            "context": {
+                "mean": self.context.mean,
+                "scale": self.context.scale,
+                "weights": list(self.context.weights),
+                "biases": list(self.context.biases),
+            },
+            "kinds": _linear_to_dict(self.kinds),
+            "kind_labels": [k.value for k in self.kind_labels],
+            "info": dict(self.info),
+        }
+        joblib.dump(payload, Path(path), compress=("zlib", 6))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Model:
+        """Read a model written by :meth:`save`.
+
+        Loading unpickles the file: only load files you trust.
+
+        Raises:
+            ModelError: the file is missing or is not a boilerstrip model.
+            ModelVersionError: the file's format, or the scikit-learn major
+                version it was trained with, does not match this install.
+        """
+        import joblib
+
+        p = Path(path)
+        if not p.is_file():
+            raise ModelError(f"model file not found: {p}")
+        try:
+            payload = joblib.load(p)
+        except Exception as exc:  # noqa: BLE001 - any unpickling failure means a bad file
+            raise ModelError(f"cannot read model file {p}: {exc}") from exc
+        if not isinstance(payload, dict) or "format_version" not in payload:
+            raise ModelError(f"{p} is not a boilerstrip model file")
+        return cls.from_payload(payload, source=str(p))
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any], *, source: str = "<memory>") -> Model:
+        """Build a model from the dictionary stored in a model file."""
+        version = payload["format_version"]
+        if version != FORMAT_VERSION:
+            raise ModelVersionError(
+                f"{source}: model format {version}, but this boilerstrip reads format "
+                f"{FORMAT_VERSION}; retrain with `python -m boilerstrip.train` or install "
+                "the boilerstrip version that wrote it"
+            )
+        if payload.get("hash_bits") != HASH_BITS:
+            raise ModelVersionError(
+                f"{source}: model hashes features into {payload.get('hash_bits')} bits, "
+                f"this boilerstrip into {HASH_BITS}"
+            )
+        _check_sklearn(str(payload.get("sklearn_version", "")), source)
+        ctx = payload["context"]
+        return cls(
+            vocabulary=Vocabulary(np.asarray(payload["stopword_hashes"], dtype=np.uint64)),
+            blocks=_linear_from_dict(payload["blocks"]),
+            context=Network(
+                mean=np.asarray(ctx["mean"]),
+                scale=np.asarray(ctx["scale"]),
+                weights=tuple(np.asarray(w) for w in ctx["weights"]),
+                biases=tuple(np.asarray(b) for b in ctx["biases"]),
+            ),
+            kinds=_linear_from_dict(payload["kinds"]),
+            kind_labels=tuple(Kind(k) for k in payload["kind_labels"]),
+            info=dict(payload.get("info", {})),
+        )
+
+
+def _linear_to_dict(layer: Linear) -> dict[str, Any]:
+    return {
+        "mean": layer.mean,
+        "scale": layer.scale,
+        "dense_weights": layer.dense_weights,
+        "sparse_weights": layer.sparse_weights,
+        "intercept": layer.intercept,
+    }
+
+
+def _linear_from_dict(d: Mapping[str, Any]) -> Linear:
+    sparse = d.get("sparse_weights")
+    return Linear(
+        mean=np.asarray(d["mean"], dtype=np.float64),
+        scale=np.asarray(d["scale"], dtype=np.float64),
+        dense_weights=np.asarray(d["dense_weights"], dtype=np.float64),
+        sparse_weights=None if sparse is None else np.asarray(sparse, dtype=np.float32),
+        intercept=np.asarray(d["intercept"], dtype=np.float64),
+    )
+
+
+def _installed_sklearn() -> str:
+    try:
+        return importlib.metadata.version("scikit-learn")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _check_sklearn(built_with: str, source: str) -> None:
+    """Refuse a model fitted by another scikit-learn major version.
+
+    The stored arrays follow scikit-learn's parameterisation of its estimators
+    (coefficient layout, the MLP's layer order); a new major version may change
+    it, so a model is trusted only with the major version that fitted it.
+    """
+    installed = _installed_sklearn()
+    if not built_with or installed == "unknown":
+        return
+    if built_with.split(".")[0] != installed.split(".")[0]:
+        raise ModelVersionError(
+            f"{source}: model was trained with scikit-learn {built_with}, but "
+            f"scikit-learn {installed} is installed; install scikit-learn "
+            f"{built_with.split('.')[0]}.x or retrain with `python -m boilerstrip.train`"
+        )
+
+
+def default_model_path() -> Path:
+    """Where the shipped model is: the installed package, or ``models/`` in a checkout."""
+    try:
+        resource = importlib.resources.files("boilerstrip.models") / MODEL_FILENAME
+        if resource.is_file():
+            return Path(str(resource))
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "models" / MODEL_FILENAME
+
+
+@cache
+def default_model() -> Model:
+    """The shipped model, loaded once per process.
+
+    >>> default_model() is default_model()
+    True
+    """
+    return Model.load(default_model_path())

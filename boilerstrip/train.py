@@ -1,0 +1,804 @@
+"""Train the shipped model from the TRAIN benchmark sets, reproducibly.
+
+Usage::
+
+    python -m boilerstrip.train --data ../shared/data --out models/
+
+Steps (each deterministic; every random choice uses a seed derived from
+``--seed`` and the page id):
+
+1. read the TRAIN sets (never an EVAL-ONLY set) and turn each page's HTML into
+   text with several converters, as users' text is made;
+2. segment each text and label its blocks by aligning them to the gold text
+   (:mod:`boilerstrip.align`);
+3. add augmented copies: glued blocks, hard-wrapped blank-line paragraphs,
+   headline removed, noise runs shuffled, reviewed noise blocks inserted;
+4. fit the context-free block classifier, get out-of-fold probabilities with
+   cross-validation grouped by site, fit the context network on them;
+5. fit the kind classifier on the reviewed kind-labeled noise set;
+6. report grouped cross-validated scores, save the model and its card.
+
+Needs the ``[train]`` extra (HTML converters, scipy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import pickle
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from boilerstrip.align import align_labels
+from boilerstrip.features import (
+    DENSE_NAMES,
+    HASH_BITS,
+    SELF_DENSE,
+    N_BUCKETS,
+    Features,
+    Vocabulary,
+    extract,
+    word_hashes,
+)
+from boilerstrip.model import (
+    KIND_HASH_BITS,
+    LABELS,
+    MODEL_FILENAME,
+    Linear,
+    Model,
+    Network,
+    softmax,
+)
+from boilerstrip.segment import assemble, segment
+from boilerstrip.smooth import context_inputs
+from boilerstrip.types import NOISE_KINDS, Document, Kind, Label
+
+FloatArray = npt.NDArray[np.float64]
+Progress = Callable[[str], None]
+Converted = tuple[str, str, str, str, str, str | None, tuple[str, ...]]
+"""A converted page text: (page id, site, converter, text, gold text, gold title, without)."""
+
+TRAIN_SETS = ("wcxb-dev", "mozilla-readability")
+"""The only sets whose pages may train the shipped model (see the data README)."""
+
+EVAL_ONLY_SETS = ("dragnet", "cleaneval", "l3s-gn1")
+"""Sets reserved for evaluation: training refuses them."""
+
+DEFAULT_CONVERTERS = ("resiliparse", "inscriptis", "html-text")
+"""Three converters that break lines differently, as users' tools do."""
+
+N_FOLDS = 5
+"""Folds of the cross-validation grouped by site."""
+
+STOPWORDS_PER_SET = 300
+"""Most frequent body tokens taken as stopwords: the function words of the
+training languages, learned rather than listed."""
+
+BLOCK_C = 1.0
+"""Inverse regularisation of the block classifier (chosen by grouped CV)."""
+
+KIND_C = 2.0
+"""Inverse regularisation of the kind classifier."""
+
+CONTEXT_HIDDEN = (32,)
+"""One hidden layer of 32 units: enough to combine neighbours' odds non-linearly."""
+
+MAX_ITER = 300
+"""L-BFGS iterations for the logistic regressions."""
+
+AUGMENT_SHARE = 0.35
+"""Share of page texts that also get an augmented copy."""
+
+WRAP_WIDTH = 72
+"""Hard-wrap width for the blank-line paragraph augmentation."""
+
+KIND_HOLDOUT = 0.2
+"""Share of the kind-labeled pages held out to report per-kind precision and recall."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training text with its block labels."""
+
+    page_id: str
+    site: str
+    source: str
+    doc: Document
+    labels: tuple[Label, ...]
+    gold: str
+
+
+@dataclass
+class Matrix:
+    """Features and labels of many documents, stacked."""
+
+    dense: list[FloatArray] = field(default_factory=list)
+    rows: list[npt.NDArray[np.int64]] = field(default_factory=list)
+    cols: list[npt.NDArray[np.int64]] = field(default_factory=list)
+    vals: list[FloatArray] = field(default_factory=list)
+    labels: list[npt.NDArray[np.int64]] = field(default_factory=list)
+    doc_slices: list[tuple[int, int]] = field(default_factory=list)
+    n_rows: int = 0
+
+    def add(self, features: Features, labels: Sequence[int]) -> None:
+        n = features.n_blocks
+        self.dense.append(features.dense)
+        self.rows.append(features.rows + self.n_rows)
+        self.cols.append(features.cols)
+        self.vals.append(features.vals)
+        self.labels.append(np.asarray(labels, dtype=np.int64))
+        self.doc_slices.append((self.n_rows, self.n_rows + n))
+        self.n_rows += n
+
+
+def _seed_for(*parts: str) -> int:
+    digest = hashlib.sha256("\x1f".join(parts).encode()).digest()
+    return int.from_bytes(digest[:8], "little")
+
+
+# --------------------------------------------------------------------------- data
+
+
+def load_examples(
+    data_dir: Path,
+    *,
+    converters: Sequence[str],
+    cache_dir: Path | None,
+    limit: int | None,
+    progress: Progress,
+) -> list[Example]:
+    """Convert, segment and label every TRAIN page with every converter."""
+    from boilerstrip.convert import Converter, html_to_text
+    from boilerstrip.datasets import Page, PageError, iter_pages
+
+    examples: list[Example] = []
+    for name in TRAIN_SETS:
+        folder = data_dir / name
+        if not folder.exists():
+            raise FileNotFoundError(f"TRAIN set {name!r} not found in {data_dir}")
+        cache_file = None
+        if cache_dir is not None:
+            key = hashlib.sha256(f"{name}|{','.join(converters)}|{limit}".encode()).hexdigest()
+            cache_file = cache_dir / f"{name}-{key[:12]}.pickle"
+            if cache_file.exists():
+                with cache_file.open("rb") as fh:
+                    cached: list[Converted] = (
+                        pickle.load(fh)
+                    )
+                examples.extend(_label(cached))
+                progress(f"{name}: {len(cached)} converted texts from cache")
+                continue
+        converted: list[Converted] = []
+        n_pages = n_errors = 0
+        started = time.perf_counter()
+        for item in iter_pages(folder, limit=limit):
+            if isinstance(item, PageError):
+                n_errors += 1
+                progress(f"  skipped {item.dataset}/{item.id}: {item.reason}")
+                continue
+            assert isinstance(item, Page)
+            if item.html is None or not item.gold.text.strip():
+                n_errors += 1
+                progress(f"  skipped {item.dataset}/{item.id}: no HTML or empty gold")
+                continue
+            n_pages += 1
+            site = item.site or item.id
+            for conv in converters:
+                try:
+                    text = html_to_text(item.html, converter=Converter(conv))
+                except Exception as exc:  # noqa: BLE001 - a converter failing on one page
+                    progress(f"  {conv} failed on {item.dataset}/{item.id}: {exc}")
+                    continue
+                converted.append(
+                    (
+                        f"{item.dataset}/{item.id}",
+                        site,
+                        conv,
+                        text,
+                        item.gold.text,
+                        item.gold.title,
+                        tuple(item.gold.without_snippets),
+                    )
+                )
+            if n_pages % 100 == 0:
+                rate = n_pages / (time.perf_counter() - started)
+                progress(f"{name}: {n_pages} pages converted ({rate:.1f} pages/s)")
+        progress(f"{name}: {n_pages} pages, {n_errors} skipped, {len(converted)} texts")
+        if cache_file is not None:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            with cache_file.open("wb") as fh:
+                pickle.dump(converted, fh)
+        examples.extend(_label(converted))
+    return examples
+
+
+def _label(
+    converted: Sequence[Converted],
+) -> Iterator[Example]:
+    for page_id, site, conv, text, gold, title, without in converted:
+        doc = segment(text)
+        if not doc.blocks:
+            continue
+        labels = align_labels(doc, gold, title=title, without=without)
+        yield Example(page_id, site, conv, doc, tuple(labels), gold)
+
+
+# --------------------------------------------------------------------------- augmentation
+
+
+def augment(example: Example, *, seed: int) -> Example | None:
+    """A deterministic variant of ``example`` (or None when it does not apply).
+
+    One of: glue a noise block to the next body block with no space; hard-wrap
+    body paragraphs and separate blocks with blank lines; drop the headline;
+    shuffle the runs of noise blocks.
+    """
+    rng = random.Random(_seed_for(example.page_id, example.source, str(seed)))
+    units = _units(example)
+    if len(units) < 3:
+        return None
+    choice = rng.randrange(4)
+    if choice == 0:
+        candidates = [
+            i
+            for i in range(len(units) - 1)
+            if units[i][1] is Label.NOISE
+            and units[i + 1][1] is Label.BODY
+            and units[i][0][-1:] in ".!?"
+            and units[i][0][-2:-1].islower()
+            and units[i + 1][0][:1].isupper()
+        ]
+        if not candidates:
+            return None
+        i = rng.choice(candidates)
+        glued = units[i][0] + units[i + 1][0]
+        units = [*units[:i], (glued, Label.BODY), *units[i + 2 :]]
+        text = "\n".join(u for u, _ in units)
+    elif choice == 1:
+        text = "\n\n".join(_wrap(u, WRAP_WIDTH) for u, _ in units)
+    elif choice == 2:
+        kept = [u for u in units if u[1] is not Label.TITLE]
+        if len(kept) == len(units):
+            return None
+        text = "\n".join(u for u, _ in kept)
+    else:
+        runs: list[list[tuple[str, Label]]] = []
+        for unit in units:
+            if runs and (runs[-1][0][1] is Label.NOISE) == (unit[1] is Label.NOISE):
+                runs[-1].append(unit)
+            else:
+                runs.append([unit])
+        noise_runs = [r for r in runs if r[0][1] is Label.NOISE]
+        rng.shuffle(noise_runs)
+        it = iter(noise_runs)
+        order = [next(it) if r[0][1] is Label.NOISE else r for r in runs]
+        text = "\n".join(u for run in order for u, _ in run)
+    doc = segment(text)
+    if not doc.blocks:
+        return None
+    labels = align_labels(doc, example.gold)
+    title = next((u for u, lab in units if lab is Label.TITLE), None)
+    if title is not None:
+        for i, block in enumerate(doc.blocks):
+            if block.text == title:
+                labels[i] = Label.TITLE
+                break
+    return Example(example.page_id, example.site, example.source + "+aug", doc, tuple(labels),
+                   example.gold)
+
+
+def _units(example: Example) -> list[tuple[str, Label]]:
+    out: list[tuple[str, Label]] = []
+    last_unit = -1
+    for block, label in zip(example.doc.blocks, example.labels, strict=True):
+        if block.unit == last_unit:
+            text, lab = out[-1]
+            out[-1] = (example.doc.text[_unit_start(example.doc, block.unit) : block.end], lab)
+        else:
+            out.append((block.text, label))
+        last_unit = block.unit
+    return out
+
+
+def _unit_start(doc: Document, unit: int) -> int:
+    return next(b.start for b in doc.blocks if b.unit == unit)
+
+
+def _wrap(text: str, width: int) -> str:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    if current:
+        lines.append(current)
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+def learn_vocabulary(examples: Sequence[Example]) -> Vocabulary:
+    """Stopwords: the most frequent tokens of body blocks, per training set."""
+    from boilerstrip.align import tokens
+
+    counts: Counter[str] = Counter()
+    for ex in examples:
+        if not ex.source.endswith("+aug") and ex.source == ex.source.split("+")[0]:
+            for block, label in zip(ex.doc.blocks, ex.labels, strict=True):
+                if label is Label.BODY:
+                    counts.update(tokens(block.text))
+    top = [w for w, _ in counts.most_common(STOPWORDS_PER_SET)]
+    return Vocabulary(stopword_hashes=np.unique(word_hashes(top)))
+
+
+def build_matrix(examples: Sequence[Example], vocabulary: Vocabulary) -> Matrix:
+    matrix = Matrix()
+    for ex in examples:
+        feats = extract(ex.doc, vocabulary=vocabulary)
+        matrix.add(feats, [LABELS.index(label) for label in ex.labels])
+    return matrix
+
+
+def _sparse(matrix: Matrix, width: int) -> Any:
+    from scipy import sparse
+
+    rows = np.concatenate(matrix.rows)
+    cols = np.concatenate(matrix.cols) & (width - 1)
+    vals = np.concatenate(matrix.vals)
+    out = sparse.csr_matrix((vals, (rows, cols)), shape=(matrix.n_rows, width))
+    out.sum_duplicates()
+    return out
+
+
+def _design(dense: FloatArray, hashed: Any, mean: FloatArray, scale: FloatArray) -> Any:
+    from scipy import sparse
+
+    return sparse.hstack([sparse.csr_matrix((dense - mean) / scale), hashed], format="csr")
+
+
+def _standardiser(dense: FloatArray) -> tuple[FloatArray, FloatArray]:
+    mean = dense.mean(axis=0)
+    scale = dense.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    return mean, scale
+
+
+def fit_linear(
+    dense: FloatArray, hashed: Any, y: npt.NDArray[np.int64], *, c: float, n_classes: int
+) -> Linear:
+    """Fit a multinomial logistic regression and store it as a :class:`Linear` layer."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = _standardiser(dense)
+    x = _design(dense, hashed, mean, scale)
+    clf = LogisticRegression(C=c, max_iter=MAX_ITER, solver="lbfgs", tol=1e-4)
+    clf.fit(x, y)
+    coef = np.zeros((n_classes, x.shape[1]))
+    intercept = np.full(n_classes, -30.0)
+    for j, cls in enumerate(clf.classes_):
+        coef[int(cls)] = clf.coef_[j] if clf.coef_.shape[0] > 1 else clf.coef_[0] * (2 * j - 1)
+        intercept[int(cls)] = (
+            clf.intercept_[j] if clf.coef_.shape[0] > 1 else clf.intercept_[0] * (2 * j - 1)
+        )
+    n_dense = dense.shape[1]
+    return Linear(
+        mean=mean,
+        scale=scale,
+        dense_weights=coef[:, :n_dense],
+        sparse_weights=coef[:, n_dense:].astype(np.float32),
+        intercept=intercept,
+    )
+
+
+def fit_network(inputs: FloatArray, y: npt.NDArray[np.int64], *, seed: int) -> Network:
+    """Fit the context network (an MLP) and store it as a :class:`Network`."""
+    from sklearn.neural_network import MLPClassifier
+
+    mean, scale = _standardiser(inputs)
+    clf = MLPClassifier(
+        hidden_layer_sizes=CONTEXT_HIDDEN,
+        alpha=1e-4,
+        batch_size=512,
+        learning_rate_init=1e-3,
+        max_iter=30,
+        early_stopping=True,
+        n_iter_no_change=4,
+        random_state=seed,
+    )
+    clf.fit((inputs - mean) / scale, y)
+    weights = [np.asarray(w) for w in clf.coefs_]
+    biases = [np.asarray(b) for b in clf.intercepts_]
+    # Map the output columns back to LABELS order (classes_ are sorted label indices).
+    out_w = np.zeros((weights[-1].shape[0], len(LABELS)))
+    out_b = np.full(len(LABELS), -30.0)
+    for j, cls in enumerate(clf.classes_):
+        out_w[:, int(cls)] = weights[-1][:, j]
+        out_b[int(cls)] = biases[-1][j]
+    weights[-1], biases[-1] = out_w, out_b
+    return Network(mean=mean, scale=scale, weights=tuple(weights), biases=tuple(biases))
+
+
+def _site_folds(sites: Sequence[str], n_folds: int) -> list[int]:
+    """Assign each site to a fold, deterministically, balancing the number of rows."""
+    fold_of: dict[str, int] = {}
+    for site in sorted(set(sites), key=lambda s: _seed_for("fold", s)):
+        fold_of[site] = len(fold_of) % n_folds
+    return [fold_of[s] for s in sites]
+
+
+@dataclass(frozen=True)
+class CvReport:
+    """Grouped cross-validated scores of the whole pipeline."""
+
+    block_accuracy: float
+    body_precision: float
+    body_recall: float
+    body_f1: float
+    first_stage_accuracy: float
+    page_scores: dict[str, float]
+    n_blocks: int
+    n_texts: int
+
+
+def train(
+    data_dir: Path,
+    *,
+    converters: Sequence[str] = DEFAULT_CONVERTERS,
+    kinds_file: Path,
+    seed: int = 0,
+    cache_dir: Path | None = None,
+    limit: int | None = None,
+    n_folds: int = N_FOLDS,
+    progress: Progress = lambda _msg: None,
+) -> tuple[Model, dict[str, Any]]:
+    """Train a model from the TRAIN sets in ``data_dir``; return it and its report."""
+    import sklearn
+
+    started = time.perf_counter()
+    examples = load_examples(
+        data_dir, converters=converters, cache_dir=cache_dir, limit=limit, progress=progress
+    )
+    examples.sort(key=lambda e: (e.page_id, e.source))
+    augmented = [
+        aug
+        for ex in examples
+        if random.Random(_seed_for(ex.page_id, ex.source, "pick", str(seed))).random()
+        < AUGMENT_SHARE
+        and (aug := augment(ex, seed=seed)) is not None
+    ]
+    progress(f"{len(examples)} texts, {len(augmented)} augmented copies")
+    all_examples = examples + augmented
+    vocabulary = learn_vocabulary(examples)
+    matrix = build_matrix(all_examples, vocabulary)
+    dense = np.vstack(matrix.dense)
+    y = np.concatenate(matrix.labels)
+    hashed = _sparse(matrix, N_BUCKETS)
+    progress(
+        f"features: {matrix.n_rows} blocks, {hashed.nnz} hashed entries "
+        f"({time.perf_counter() - started:.0f} s); labels {dict(Counter(y.tolist()))}"
+    )
+    doc_folds = _site_folds([ex.site for ex in all_examples], n_folds)
+    row_folds = np.concatenate(
+        [np.full(b - a, f) for (a, b), f in zip(matrix.doc_slices, doc_folds, strict=True)]
+    )
+
+    oof = np.zeros((matrix.n_rows, len(LABELS)))
+    for fold in range(n_folds):
+        train_rows = row_folds != fold
+        layer = fit_linear(
+            dense[train_rows], hashed[train_rows], y[train_rows], c=BLOCK_C, n_classes=3
+        )
+        test_rows = np.flatnonzero(~train_rows)
+        oof[test_rows] = softmax(
+            _design(dense[test_rows], hashed[test_rows], layer.mean, layer.scale)
+            @ np.hstack([layer.dense_weights, layer.sparse_weights]).T
+            + layer.intercept
+        )
+        progress(f"block classifier, fold {fold + 1}/{n_folds} ({time.perf_counter() - started:.0f} s)")
+    ctx_inputs = np.vstack(
+        [context_inputs(oof[a:b], dense[a:b]) for a, b in matrix.doc_slices]
+    )
+
+    final_oof = np.zeros_like(oof)
+    for fold in range(n_folds):
+        train_rows = row_folds != fold
+        net = fit_network(ctx_inputs[train_rows], y[train_rows], seed=seed)
+        final_oof[~train_rows] = softmax(net.scores(ctx_inputs[~train_rows]))
+        progress(f"context network, fold {fold + 1}/{n_folds}")
+    cv = _cv_report(all_examples, matrix, y, oof, final_oof, n_original=len(examples))
+    progress(f"grouped CV: {cv}")
+
+    blocks = fit_linear(dense, hashed, y, c=BLOCK_C, n_classes=3)
+    context = fit_network(ctx_inputs, y, seed=seed)
+    progress(f"final block classifier and context network ({time.perf_counter() - started:.0f} s)")
+
+    kinds, kind_labels, kind_report = fit_kinds(kinds_file, vocabulary, seed=seed)
+    progress(f"kind classifier: {kind_report['n_rows']} rows")
+
+    info: dict[str, Any] = {
+        "sklearn_version": sklearn.__version__,
+        "numpy_version": np.__version__,
+        "trained_on": list(TRAIN_SETS),
+        "converters": list(converters),
+        "seed": seed,
+        "date": date.today().isoformat(),
+        "n_texts": len(examples),
+        "n_augmented": len(augmented),
+        "n_blocks": int(matrix.n_rows),
+        "label_counts": {LABELS[k].value: int(v) for k, v in sorted(Counter(y.tolist()).items())},
+        "cv": cv.__dict__,
+        "kinds": kind_report,
+        "dense_features": list(DENSE_NAMES),
+        "hash_bits": HASH_BITS,
+        "train_seconds": round(time.perf_counter() - started, 1),
+    }
+    model = Model(
+        vocabulary=vocabulary,
+        blocks=blocks,
+        context=context,
+        kinds=kinds,
+        kind_labels=kind_labels,
+        info=info,
+    )
+    return model, info
+
+
+def _cv_report(
+    examples: Sequence[Example],
+    matrix: Matrix,
+    y: npt.NDArray[np.int64],
+    first: FloatArray,
+    final: FloatArray,
+    *,
+    n_original: int,
+) -> CvReport:
+    from boilerstrip.evaluate import shingle_counts, shingle_score
+
+    pred = final.argmax(axis=1)
+    body = LABELS.index(Label.BODY)
+    tp = int(((pred == body) & (y == body)).sum())
+    fp = int(((pred == body) & (y != body)).sum())
+    fn = int(((pred != body) & (y == body)).sum())
+    precision = tp / max(tp + fp, 1)
+    recall = tp / max(tp + fn, 1)
+    predictions: dict[str, list[str]] = defaultdict(list)
+    golds: dict[str, list[str]] = defaultdict(list)
+    for ex, (a, b) in zip(examples[:n_original], matrix.doc_slices[:n_original], strict=True):
+        keep = [int(p) == body for p in pred[a:b]]
+        predictions[ex.source].append(assemble(ex.doc, keep))
+        golds[ex.source].append(ex.gold)
+    page_scores: dict[str, float] = {}
+    for source in sorted(predictions):
+        result = shingle_score(
+            [shingle_counts(g, p) for g, p in zip(golds[source], predictions[source], strict=True)],
+            resamples=0,
+        )
+        page_scores[f"{source}:f1"] = round(result.f1, 4)
+        page_scores[f"{source}:precision"] = round(result.precision, 4)
+        page_scores[f"{source}:recall"] = round(result.recall, 4)
+    return CvReport(
+        block_accuracy=round(float((pred == y).mean()), 4),
+        body_precision=round(precision, 4),
+        body_recall=round(recall, 4),
+        body_f1=round(2 * precision * recall / max(precision + recall, 1e-9), 4),
+        first_stage_accuracy=round(float((first.argmax(axis=1) == y).mean()), 4),
+        page_scores=page_scores,
+        n_blocks=int(len(y)),
+        n_texts=n_original,
+    )
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+def read_kinds(path: Path) -> list[tuple[Kind, str, str]]:
+    """Rows of the reviewed kind-labeled noise set: (kind, text, page id)."""
+    rows: list[tuple[Kind, str, str]] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line_no, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+            try:
+                kind = Kind(row["kind"])
+            except ValueError as exc:
+                raise ValueError(f"{path}:{line_no}: unknown kind {row['kind']!r}") from exc
+            if not kind.is_noise:
+                raise ValueError(f"{path}:{line_no}: kind {kind.value!r} is not a noise kind")
+            rows.append((kind, row["text"], f"{row['dataset']}/{row['page_id']}"))
+    return rows
+
+
+def fit_kinds(
+    path: Path, vocabulary: Vocabulary, *, seed: int
+) -> tuple[Linear, tuple[Kind, ...], dict[str, Any]]:
+    """Fit the kind classifier; report per-kind precision/recall on held-out pages."""
+    rows = read_kinds(path)
+    kind_labels = tuple(k for k in NOISE_KINDS if any(r[0] is k for r in rows))
+    matrix = Matrix()
+    for kind, text, _ in rows:
+        doc = segment(text)
+        # A kind-labeled block is classified alone: its neighbours are not in the set.
+        joined = Document(text=doc.text, blocks=doc.blocks[:1], separator=doc.separator)
+        feats = extract(joined, vocabulary=vocabulary)
+        matrix.add(feats, [kind_labels.index(kind)])
+    dense = np.vstack(matrix.dense)
+    self_cols = [i for i, name in enumerate(DENSE_NAMES) if name in SELF_DENSE]
+    dense_self = np.zeros_like(dense)
+    dense_self[:, self_cols] = dense[:, self_cols]
+    y = np.concatenate(matrix.labels)
+    hashed = _sparse(matrix, 1 << KIND_HASH_BITS)
+    pages = sorted({r[2] for r in rows})
+    rng = random.Random(seed)
+    held = set(rng.sample(pages, max(1, int(len(pages) * KIND_HOLDOUT))))
+    test = np.array([r[2] in held for r in rows])
+    layer = fit_linear(
+        dense_self[~test], hashed[~test], y[~test], c=KIND_C, n_classes=len(kind_labels)
+    )
+    scores = layer.scores(dense_self[test]) + (
+        hashed[test] @ layer.sparse_weights.T.astype(np.float64)  # type: ignore[union-attr]
+    )
+    pred = scores.argmax(axis=1)
+    per_kind: dict[str, dict[str, float]] = {}
+    for k, kind in enumerate(kind_labels):
+        tp = int(((pred == k) & (y[test] == k)).sum())
+        n_pred = int((pred == k).sum())
+        n_true = int((y[test] == k).sum())
+        per_kind[kind.value] = {
+            "precision": round(tp / n_pred, 3) if n_pred else 0.0,
+            "recall": round(tp / n_true, 3) if n_true else 0.0,
+            "support": n_true,
+        }
+    final = fit_linear(dense_self, hashed, y, c=KIND_C, n_classes=len(kind_labels))
+    report = {
+        "n_rows": len(rows),
+        "n_heldout": int(test.sum()),
+        "heldout_accuracy": round(float((pred == y[test]).mean()), 3),
+        "per_kind": per_kind,
+        "counts": {k.value: int((y == i).sum()) for i, k in enumerate(kind_labels)},
+    }
+    return final, kind_labels, report
+
+
+# --------------------------------------------------------------------------- card and CLI
+
+
+def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, command: str) -> None:
+    """Write ``MODEL_CARD.md`` from the training report."""
+    cv = info["cv"]
+    kinds = info["kinds"]
+    size_mb = model_file.stat().st_size / 1e6
+    lines = [
+        "# boilerstrip model card",
+        "",
+        f"- File: `{model_file.name}` ({size_mb:.2f} MB), format {info.get('format', 1)}",
+        f"- Trained: {info['date']} in {info['train_seconds']} s with `{command}`",
+        f"- scikit-learn {info['sklearn_version']}, numpy {info['numpy_version']}, seed {info['seed']}",
+        "",
+        "## Training data",
+        "",
+        "Only the TRAIN sets of the benchmark collection (EVAL-ONLY sets are never read):",
+        "",
+        "| set | license | attribution |",
+        "|---|---|---|",
+        "| wcxb-dev | CC-BY-4.0 | WCXB: Web Content eXtraction Benchmark, © 2026 Murrough Foley |",
+        "| mozilla-readability | Apache-2.0 | Readability test pages, © 2010 Arc90 Inc, Mozilla and contributors |",
+        "",
+        f"{info['n_texts']} page texts ({len(info['converters'])} HTML-to-text converters: "
+        f"{', '.join(info['converters'])}), {info['n_augmented']} augmented copies, "
+        f"{info['n_blocks']} blocks; labels {info['label_counts']}.",
+        "Block labels come from aligning each block to the gold text (`boilerstrip/align.py`).",
+        "Kinds come from the reviewed kind-labeled set `models/kinds/noise-kinds.tsv`.",
+        "",
+        "## Features",
+        "",
+        f"{len(info['dense_features'])} dense features (shape, stopwords, punctuation, second-person "
+        "and call-to-act cues, position, neighbours) and hashed word unigrams, bigrams, "
+        f"character trigrams, first/last word and binned shape crossings in 2^{info['hash_bits']} "
+        "buckets. See `boilerstrip/features.py`.",
+        "",
+        "## Grouped cross-validation (folds by site)",
+        "",
+        f"Blocks: {cv['n_blocks']}; texts: {cv['n_texts']}.",
+        "",
+        "| score | value |",
+        "|---|---|",
+        f"| block accuracy, context-free stage | {cv['first_stage_accuracy']} |",
+        f"| block accuracy, after context | {cv['block_accuracy']} |",
+        f"| body precision / recall / F1 (blocks) | {cv['body_precision']} / "
+        f"{cv['body_recall']} / {cv['body_f1']} |",
+    ]
+    for key, value in sorted(cv["page_scores"].items()):
+        lines.append(f"| page 4-shingle {key} | {value} |")
+    lines += [
+        "",
+        "## Kinds (held-out pages)",
+        "",
+        f"{kinds['n_rows']} labeled noise blocks; {kinds['n_heldout']} held out; "
+        f"accuracy {kinds['heldout_accuracy']}.",
+        "",
+        "| kind | precision | recall | held-out support | all rows |",
+        "|---|---|---|---|---|",
+    ]
+    for kind, s in kinds["per_kind"].items():
+        lines.append(
+            f"| {kind} | {s['precision']} | {s['recall']} | {s['support']} | "
+            f"{kinds['counts'][kind]} |"
+        )
+    lines += [
+        "",
+        "## Loading",
+        "",
+        "The file is a joblib pickle: loading it can run code. Load only model files you trust.",
+        "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point: ``python -m boilerstrip.train``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m boilerstrip.train",
+        description="Rebuild the boilerstrip model from the TRAIN benchmark sets.",
+        epilog="Example: python -m boilerstrip.train --data ../shared/data --out models/",
+    )
+    parser.add_argument("--data", type=Path, required=True, help="folder holding the TRAIN sets")
+    parser.add_argument("--out", type=Path, default=Path("models"), help="output folder")
+    parser.add_argument(
+        "--kinds",
+        type=Path,
+        default=None,
+        help="kind-labeled noise set (default: OUT/kinds/noise-kinds.tsv)",
+    )
+    parser.add_argument(
+        "--converters", nargs="+", default=list(DEFAULT_CONVERTERS), help="HTML-to-text converters"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of every random choice")
+    parser.add_argument("--folds", type=int, default=N_FOLDS, help="cross-validation folds")
+    parser.add_argument("--cache", type=Path, default=None, help="cache converted texts here")
+    parser.add_argument("--limit", type=int, default=None, help="at most N pages per set (tests)")
+    args = parser.parse_args(argv)
+
+    def progress(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    kinds_file = args.kinds or args.out / "kinds" / "noise-kinds.tsv"
+    if not kinds_file.is_file():
+        parser.error(f"kind-labeled set not found: {kinds_file}")
+    model, info = train(
+        args.data,
+        converters=args.converters,
+        kinds_file=kinds_file,
+        seed=args.seed,
+        cache_dir=args.cache,
+        limit=args.limit,
+        n_folds=args.folds,
+        progress=progress,
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    model_file = args.out / MODEL_FILENAME
+    model.save(model_file)
+    command = "python -m boilerstrip.train " + " ".join(
+        a for a in (argv if argv is not None else sys.argv[1:])
+    )
+    write_model_card(args.out / "MODEL_CARD.md", info, model_file=model_file, command=command)
+    (args.out / "training-report.json").write_text(json.dumps(info, indent=2, sort_keys=True))
+    progress(f"wrote {model_file} ({model_file.stat().st_size / 1e6:.2f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
