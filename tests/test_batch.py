@@ -1,0 +1,122 @@
+"""parallel_map: order, laziness, errors that stay with their item, crashed workers."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from boilerstrip.batch import (
+    CHUNKS_IN_FLIGHT_PER_WORKER,
+    ItemError,
+    Outcome,
+    parallel_map,
+    resolve_n_jobs,
+)
+
+
+def double_or_fail(x: int) -> int:
+    """Doubles ``x``; fails for multiples of 7 so errors land mid-chunk."""
+    if x % 7 == 3:
+        raise ValueError(f"bad item {x}")
+    return x * 2
+
+
+def die_on_50(x: int) -> int:
+    """Kills its worker process on item 50, as a segfault or the OOM killer would."""
+    if x == 50:
+        os._exit(3)
+    return x + 1
+
+
+def worker_pid(_: int) -> int:
+    return os.getpid()
+
+
+@pytest.mark.parametrize(("n_jobs", "chunk_size"), [(1, 64), (2, 1), (2, 5), (2, 64)])
+def test_outcomes_are_in_input_order_with_errors_kept_per_item(
+    n_jobs: int, chunk_size: int
+) -> None:
+    outcomes = list(parallel_map(double_or_fail, range(60), n_jobs=n_jobs, chunk_size=chunk_size))
+    assert [o.index for o in outcomes] == list(range(60))
+    for o in outcomes:
+        if o.index % 7 == 3:
+            assert not o.ok
+            assert o.value is None
+            assert o.error == f"ValueError: bad item {o.index}"
+            assert o.error_type == "ValueError"
+        else:
+            assert o.ok
+            assert o.value == o.index * 2
+            assert o.error is None
+
+
+def test_a_dead_worker_costs_only_the_item_that_killed_it() -> None:
+    outcomes = list(parallel_map(die_on_50, range(120), n_jobs=2, chunk_size=8))
+    assert [o.index for o in outcomes] == list(range(120))
+    failed = [o for o in outcomes if not o.ok]
+    assert [o.index for o in failed] == [50]
+    assert failed[0].error_type == "TerminatedWorkerError"
+    assert failed[0].error is not None and failed[0].error.startswith("worker failed: ")
+    assert [o.value for o in outcomes if o.ok] == [x + 1 for x in range(120) if x != 50]
+
+
+def test_input_is_read_lazily_with_a_bounded_number_of_chunks_in_flight() -> None:
+    pulled = 0
+
+    def endless() -> Iterator[int]:
+        nonlocal pulled
+        for x in itertools.count():
+            pulled += 1
+            yield x
+
+    chunk_size = 4
+    outcomes = parallel_map(double_or_fail, endless(), n_jobs=2, chunk_size=chunk_size)
+    first = next(outcomes)
+    assert first.index == 0
+    assert first.value == 0
+    assert pulled <= 2 * CHUNKS_IN_FLIGHT_PER_WORKER * chunk_size
+    rest = list(itertools.islice(outcomes, 99))
+    assert [o.index for o in rest] == list(range(1, 100))
+    assert pulled <= 100 + 2 * CHUNKS_IN_FLIGHT_PER_WORKER * chunk_size
+    outcomes.close()
+
+
+def test_in_process_mode_is_lazy_too() -> None:
+    outcomes = parallel_map(double_or_fail, itertools.count(), n_jobs=1)
+    assert [o.value for o in itertools.islice(outcomes, 3)] == [0, 2, 4]
+
+
+def test_two_jobs_use_other_processes_and_one_job_this_one() -> None:
+    here = {o.value for o in parallel_map(worker_pid, range(10), n_jobs=1)}
+    assert here == {os.getpid()}
+    there = {o.value for o in parallel_map(worker_pid, range(200), n_jobs=2, chunk_size=4)}
+    assert os.getpid() not in there
+
+
+def test_unwrap_returns_the_value_or_raises_naming_the_item() -> None:
+    assert Outcome(index=0, value="x").unwrap() == "x"
+    failed = Outcome[str](index=7, error="ValueError: bad", error_type="ValueError")
+    with pytest.raises(ItemError, match=r"^item 7 failed: ValueError: bad$"):
+        failed.unwrap()
+
+
+def test_empty_input_gives_no_outcomes() -> None:
+    assert list(parallel_map(double_or_fail, [], n_jobs=2)) == []
+    assert list(parallel_map(double_or_fail, [], n_jobs=1)) == []
+
+
+def test_n_jobs_zero_means_every_core() -> None:
+    assert resolve_n_jobs(0) == max(1, os.cpu_count() or 1)
+    assert resolve_n_jobs(2) == 2
+    outcomes = list(parallel_map(double_or_fail, range(10), n_jobs=0))
+    assert [o.index for o in outcomes] == list(range(10))
+
+
+def test_bad_arguments_are_refused() -> None:
+    with pytest.raises(ValueError, match="n_jobs must be 0"):
+        parallel_map(double_or_fail, [1], n_jobs=-1)
+    with pytest.raises(ValueError, match="chunk_size must be at least 1"):
+        parallel_map(double_or_fail, [1], chunk_size=0)
