@@ -26,15 +26,25 @@ regular expression ``\\w+`` with case kept, for every metric here.
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
+import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, is_dataclass
+from dataclasses import fields as dataclass_fields
+from enum import Enum
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from boilerstrip.datasets.types import Page, PageError
 from boilerstrip.types import Decision, Kind, Label
+
+if TYPE_CHECKING:
+    from boilerstrip.convert import Converter
+    from boilerstrip.peers import System
 
 TOKEN_RE = re.compile(r"\w+")
 """A token: a run of Unicode word characters (letters, digits, underscore, marks)."""
@@ -578,3 +588,258 @@ def merge_removed(counts: Iterable[Sequence[KindCount]]) -> tuple[KindCount, ...
     order = {kind: i for i, kind in enumerate(Kind)}
     kinds = sorted(blocks, key=lambda k: (-blocks[k], order[k]))
     return tuple(KindCount(k, blocks[k], chars[k]) for k in kinds)
+
+
+# ---------------------------------------------------------------------------
+# Running systems over a dataset
+
+CONTENT_GOLD_LABELS = frozenset({"body", "title"})
+"""Gold block labels that count as main content (L3S-GN1: headline and full text)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageFailure:
+    """A page that was read but not scored, or could not be read at all.
+
+    ``stage`` says where it failed: ``"read"`` (the dataset reader),
+    ``"convert"`` (HTML to text) or ``"extract"`` (the system).
+    """
+
+    id: str
+    stage: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """One system's scores on one page."""
+
+    id: str
+    shingles: ShingleCounts
+    words: WordScore
+    snippets: SnippetCheck | None
+    block_accuracy: float | None
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class SystemReport:
+    """One system's scores on a dataset.
+
+    ``pages_read`` counts every record the reader gave (pages and read
+    errors); ``pages_scored + len(errors) == pages_read`` always holds.
+    ``seconds`` is the time spent inside the system alone (not reading or
+    converting), and ``pages_per_second`` is ``pages_scored / seconds``.
+    ``snippets`` is None where the set has no snippets, ``blocks`` where it
+    has no block-level gold, and ``removed`` for systems that do not name
+    the kind of what they remove (everything but boilerstrip).
+    """
+
+    system: str
+    pages_read: int
+    pages_scored: int
+    errors: tuple[PageFailure, ...]
+    shingles: ShingleScore
+    words: WordSummary
+    snippets: SnippetCheck | None
+    blocks: BlockScore | None
+    removed: tuple[KindCount, ...] | None
+    seconds: float
+    pages_per_second: float
+    pages: tuple[PageResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetReport:
+    """Every system's scores on one dataset, with how its text was made.
+
+    ``convert_seconds`` is the time spent turning HTML into text (shared by
+    every text system); ``converted_pages`` counts the pages converted.
+    """
+
+    dataset: str
+    format: str
+    converter: str
+    converted_pages: int
+    convert_seconds: float
+    systems: tuple[SystemReport, ...]
+
+
+ProgressCallback = Callable[[int], None]
+"""Called with the number of records handled so far, after each one."""
+
+
+class _Tally:
+    """What one system has gathered so far over a dataset."""
+
+    def __init__(self, name: str, *, explain: bool) -> None:
+        self.name = name
+        self.explain = explain
+        self.results: list[PageResult] = []
+        self.errors: list[PageFailure] = []
+        self.snippets: list[SnippetCheck] = []
+        self.outcomes: list[BlockOutcome] = []
+        self.removed: list[tuple[KindCount, ...]] = []
+        self.seconds = 0.0
+
+    def report(self, pages_read: int) -> SystemReport:
+        scored = len(self.results)
+        return SystemReport(
+            system=self.name,
+            pages_read=pages_read,
+            pages_scored=scored,
+            errors=tuple(self.errors),
+            shingles=shingle_score([r.shingles for r in self.results]),
+            words=summarize_words([r.words for r in self.results]),
+            snippets=sum_snippets(self.snippets) if self.snippets else None,
+            blocks=block_score(self.outcomes) if self.outcomes else None,
+            removed=merge_removed(self.removed) if self.explain else None,
+            seconds=self.seconds,
+            pages_per_second=scored / self.seconds if self.seconds > 0 else 0.0,
+            pages=tuple(self.results),
+        )
+
+
+def _describe_error(error: BaseException) -> str:
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__
+
+
+def evaluate_pages(
+    records: Iterable[Page | PageError],
+    systems: Sequence[System],
+    *,
+    dataset: str,
+    format: str,
+    converter: Converter,
+    progress: ProgressCallback | None = None,
+) -> DatasetReport:
+    """Run every system on every page and score it against the page's gold.
+
+    Each page is read and converted once, then given to every system: text
+    systems get ``page.text`` or, for an HTML page, the text ``converter``
+    makes of it; HTML systems get ``page.html``. A record that is a
+    :class:`PageError`, a page whose conversion fails, or a page on which a
+    system raises is counted as an error of that system (with its id and
+    reason) and the run goes on. For boilerstrip, the kinds of removed blocks
+    are counted with :func:`boilerstrip.classify` outside the timed call.
+
+    ``dataset`` and ``format`` only label the report.
+    """
+    from boilerstrip.convert import html_to_text
+    from boilerstrip.peers import SystemName
+
+    tallies = [_Tally(s.name.value, explain=s.name is SystemName.BOILERSTRIP) for s in systems]
+    pages_read = 0
+    converted = 0
+    convert_seconds = 0.0
+    for record in records:
+        pages_read += 1
+        if isinstance(record, PageError):
+            failure = PageFailure(record.id, "read", record.reason)
+            for tally in tallies:
+                tally.errors.append(failure)
+        else:
+            text: str | None = record.text
+            text_failure: PageFailure | None = None
+            if text is None and record.html is not None:
+                started = time.perf_counter()
+                try:
+                    text = html_to_text(record.html, converter=converter)
+                except Exception as error:
+                    text_failure = PageFailure(record.id, "convert", _describe_error(error))
+                convert_seconds += time.perf_counter() - started
+                converted += 1
+            elif text is None:
+                text_failure = PageFailure(record.id, "convert", "page has neither text nor html")
+            for system, tally in zip(systems, tallies, strict=True):
+                if text_failure is not None and not system.name.uses_html:
+                    tally.errors.append(text_failure)
+                    continue
+                _score_page(record, text or "", system, tally)
+        if progress is not None:
+            progress(pages_read)
+    return DatasetReport(
+        dataset=dataset,
+        format=format,
+        converter=converter.value,
+        converted_pages=converted,
+        convert_seconds=convert_seconds,
+        systems=tuple(t.report(pages_read) for t in tallies),
+    )
+
+
+def _score_page(page: Page, text: str, system: System, tally: _Tally) -> None:
+    started = time.perf_counter()
+    try:
+        predicted = system.extract(text=text, html=page.html)
+    except Exception as error:
+        tally.errors.append(PageFailure(page.id, "extract", _describe_error(error)))
+        return
+    seconds = time.perf_counter() - started
+    tally.seconds += seconds
+    if tally.explain:
+        from boilerstrip.core import classify
+
+        tally.removed.append(count_removed(classify(text)))
+    gold = page.gold
+    snippets: SnippetCheck | None = None
+    if gold.with_snippets or gold.without_snippets:
+        snippets = check_snippets(
+            predicted, with_snippets=gold.with_snippets, without_snippets=gold.without_snippets
+        )
+        tally.snippets.append(snippets)
+    block_accuracy: float | None = None
+    if gold.blocks:
+        index = BlockKeptIndex(predicted)
+        outcomes = [
+            BlockOutcome(b.label, b.label in CONTENT_GOLD_LABELS, index.kept(b.text))
+            for b in gold.blocks
+        ]
+        tally.outcomes.extend(outcomes)
+        block_accuracy = sum(o.kept == o.is_content for o in outcomes) / len(outcomes)
+    tally.results.append(
+        PageResult(
+            id=page.id,
+            shingles=shingle_counts(gold.text, predicted),
+            words=word_score(gold.text, predicted),
+            snippets=snippets,
+            block_accuracy=block_accuracy,
+            seconds=seconds,
+        )
+    )
+
+
+# ---------------------------------------------------------------------------
+# JSON
+
+
+def _jsonable(value: object) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _jsonable(getattr(value, f.name)) for f in dataclass_fields(value)}
+        if isinstance(value, ShingleCounts):
+            fields["precision"] = value.precision
+            fields["recall"] = value.recall
+        elif isinstance(value, SnippetCheck):
+            fields["with_share"] = value.with_share
+            fields["without_share"] = value.without_share
+        return fields
+    return value
+
+
+def report_to_dict(report: DatasetReport) -> dict[str, Any]:
+    """The report as plain JSON-ready data: dicts, lists, strings, numbers and None.
+
+    Field names follow the dataclasses; page shingle counts also carry their
+    ``precision`` and ``recall``, and snippet checks their shares.
+    """
+    data: dict[str, Any] = _jsonable(report)
+    return data

@@ -322,3 +322,119 @@ def test_count_removed_counts_noise_blocks_and_chars_by_kind() -> None:
     )
     merged = merge_removed([count_removed(decisions), (KindCount(Kind.DONATION, 2, 4),)])
     assert merged == (KindCount(Kind.DONATION, 3, 10), KindCount(Kind.SHARE, 2, 10))
+
+
+# --- running systems over pages ---------------------------------------------
+
+from boilerstrip.convert import Converter  # noqa: E402
+from boilerstrip.datasets import Gold, GoldBlock, Page, PageError  # noqa: E402
+from boilerstrip.evaluate import PageFailure, evaluate_pages, report_to_dict  # noqa: E402
+from boilerstrip.peers import AllText, C4Lines, Resiliparse, SystemName  # noqa: E402
+
+
+def _page(page_id: str, text: str, gold: Gold, html: str | None = None) -> Page:
+    return Page(page_id, "jsonl", None, html, text if html is None else None, gold, None)
+
+
+class _FailsOn:
+    """A text system that keeps everything but raises on one page."""
+
+    def __init__(self, bad_text: str) -> None:
+        self.bad_text = bad_text
+
+    @property
+    def name(self) -> SystemName:
+        return SystemName.ALL_TEXT
+
+    def extract(self, *, text: str, html: str | None) -> str:
+        if text == self.bad_text:
+            raise RuntimeError("cannot cope\nwith this page")
+        return text
+
+
+def test_every_record_is_scored_or_listed_as_an_error() -> None:
+    records = [
+        _page(
+            "a",
+            "Menu\nIt rained all day in the old city.",
+            Gold("It rained all day in the old city."),
+        ),
+        PageError("b", "jsonl", "pages.jsonl:2", "malformed gold: not an object"),
+        _page("c", "boom", Gold("boom")),
+    ]
+    seen: list[int] = []
+    report = evaluate_pages(
+        records,
+        [C4Lines(), _FailsOn("boom"), Resiliparse()],
+        dataset="mem",
+        format="jsonl",
+        converter=Converter.LXML,
+        progress=seen.append,
+    )
+    assert seen == [1, 2, 3]
+    assert report.converted_pages == 0
+    c4, failing, resiliparse = report.systems
+    assert (c4.pages_read, c4.pages_scored) == (3, 2)
+    assert c4.errors == (PageFailure("b", "read", "malformed gold: not an object"),)
+    # c4 drops "boom" (no terminal mark): an empty prediction against gold -> recall 0.
+    assert (c4.shingles.precision, c4.shingles.recall) == (1.0, 0.5)
+    assert failing.errors[1] == PageFailure("c", "extract", "RuntimeError: cannot cope")
+    assert failing.pages_scored == 1
+    assert resiliparse.pages_scored == 0
+    missing = "MissingHtmlError: resiliparse reads HTML, and this page has none"
+    assert [(e.id, e.stage, e.reason) for e in resiliparse.errors] == [
+        ("a", "extract", missing),
+        ("b", "read", "malformed gold: not an object"),
+        ("c", "extract", missing),
+    ]
+    for system in report.systems:
+        assert system.pages_scored + len(system.errors) == system.pages_read
+
+
+def test_html_pages_are_converted_once_for_text_systems() -> None:
+    html = "<html><body><nav>Home</nav><p>It rained all day in the old city.</p></body></html>"
+    page = _page("h", "", Gold("It rained all day in the old city."), html=html)
+    report = evaluate_pages(
+        [page], [AllText(), C4Lines()], dataset="mem", format="wcxb", converter=Converter.LXML
+    )
+    assert report.converted_pages == 1
+    assert report.converter == "lxml"
+    all_text, c4 = report.systems
+    # all-text: "Home It rained all" adds one shingle to the 5 gold ones -> P=5/6.
+    assert all_text.shingles.precision == pytest.approx(5 / 6)
+    assert c4.shingles.f1 == 1.0
+
+
+def test_block_gold_is_scored_per_block() -> None:
+    gold = Gold(
+        "Storm hits the coast\nIt rained all day in the old city.",
+        blocks=(
+            GoldBlock("Storm hits the coast", "title"),
+            GoldBlock("It rained all day in the old city.", "body"),
+            GoldBlock("Read more", "related"),
+            GoldBlock("Home", "noise"),
+        ),
+    )
+    text = "Home\nStorm hits the coast\nIt rained all day in the old city.\nRead more"
+    report = evaluate_pages(
+        [_page("p", text, gold)], [C4Lines()], dataset="mem", format="l3s", converter=Converter.LXML
+    )
+    (c4,) = report.systems
+    assert c4.blocks is not None
+    # c4 keeps only the body sentence: title lost, related and noise removed.
+    assert c4.blocks.accuracy == 0.75
+    assert [(c.gold, c.blocks, c.kept) for c in c4.blocks.classes] == [
+        ("body", 1, 1),
+        ("noise", 1, 0),
+        ("related", 1, 0),
+        ("title", 1, 0),
+    ]
+    assert c4.pages[0].block_accuracy == 0.75
+    data = report_to_dict(report)
+    assert data["systems"][0]["blocks"]["labels"][0] == {
+        "label": "content",
+        "precision": 1.0,
+        "recall": 0.5,
+        "f1": pytest.approx(2 / 3),
+        "support": 2,
+    }

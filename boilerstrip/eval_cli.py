@@ -1,0 +1,314 @@
+"""The ``boilerstrip eval`` subcommand: score systems on a labeled benchmark.
+
+``boilerstrip.cli`` calls :func:`register` to add the subcommand; the parsed
+arguments carry :func:`run` as ``func``. Example::
+
+    boilerstrip eval ../shared/data/dragnet --system boilerstrip trafilatura --json out.json
+
+prints a table (per system: shingle F1, precision and recall with their
+bootstrap deviations, word F1 mean and median, snippet checks, pages per
+second, errors), lists every page that could not be scored with the reason,
+and writes the same numbers, with per-page scores, as JSON.
+
+Exit status: 0 when the run finished (pages that failed are counted and
+listed, not fatal), 2 when it could not start (unknown dataset layout,
+missing peer package, unwritable JSON path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from boilerstrip.convert import DEFAULT_CONVERTER, Converter
+from boilerstrip.datasets import DatasetError, Format, iter_pages
+from boilerstrip.errors import BoilerstripError
+from boilerstrip.evaluate import DatasetReport, SystemReport, evaluate_pages, report_to_dict
+from boilerstrip.peers import System, SystemName, available_systems, make_system
+
+ALL_SYSTEMS = "all"
+"""``--system all`` runs every system whose packages are installed."""
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+"""argparse's own status for bad arguments; used for every run that cannot start."""
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {number}")
+    return number
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``eval`` subcommand to a parser's subcommands.
+
+    >>> parser = argparse.ArgumentParser(prog="boilerstrip")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["eval", "data/wcxb", "--system", "c4", "all-text"])
+    >>> args.systems, args.func is run
+    (['c4', 'all-text'], True)
+    """
+    parser = subparsers.add_parser(
+        "eval",
+        help="score text cleaners on a labeled benchmark",
+        description=(
+            "Score boilerstrip (and, with the [bench] extra, peer systems) on a labeled "
+            "benchmark folder: Zyte 4-shingle F1/P/R with bootstrap deviations, word F1, "
+            "snippet checks, block-level scores where the gold has blocks, speed and errors."
+        ),
+    )
+    parser.add_argument("dataset", metavar="DATASET_DIR", type=Path, help="benchmark folder")
+    parser.add_argument(
+        "--format",
+        choices=[f.value for f in Format],
+        help="dataset layout (default: detected from the folder)",
+    )
+    parser.add_argument(
+        "--converter",
+        choices=[c.value for c in Converter],
+        default=DEFAULT_CONVERTER.value,
+        help=f"HTML-to-text converter for text systems (default: {DEFAULT_CONVERTER.value})",
+    )
+    parser.add_argument(
+        "--system",
+        dest="systems",
+        action="extend",
+        nargs="+",
+        choices=[s.value for s in SystemName] + [ALL_SYSTEMS],
+        metavar="S",
+        help=(
+            "systems to score, any of: "
+            + ", ".join(s.value for s in SystemName)
+            + f", or {ALL_SYSTEMS!r} for every installed one (default: boilerstrip)"
+        ),
+    )
+    parser.add_argument("--json", dest="json_path", type=Path, metavar="OUT", help="write JSON")
+    parser.add_argument(
+        "--limit", type=_positive_int, metavar="N", help="read only the first N pages"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress counter on stderr")
+    parser.set_defaults(func=run)
+
+
+def chosen_systems(names: Sequence[str] | None) -> list[SystemName]:
+    """The systems named on the command line, in order, without repeats.
+
+    >>> chosen_systems(None)
+    [<SystemName.BOILERSTRIP: 'boilerstrip'>]
+    >>> chosen_systems(["c4", "all-text", "c4"])
+    [<SystemName.C4: 'c4'>, <SystemName.ALL_TEXT: 'all-text'>]
+    """
+    if not names:
+        return [SystemName.BOILERSTRIP]
+    chosen: list[SystemName] = []
+    for name in names:
+        expanded = available_systems() if name == ALL_SYSTEMS else (SystemName(name),)
+        chosen.extend(s for s in expanded if s not in chosen)
+    return chosen
+
+
+class _Progress:
+    """A ``\\r`` counter on a terminal; silent when quiet or not a terminal."""
+
+    def __init__(self, stream: TextIO, *, total: int | None, enabled: bool) -> None:
+        self._stream = stream
+        self._total = total
+        self._enabled = enabled
+        self._shown = False
+
+    def __call__(self, done: int) -> None:
+        if not self._enabled:
+            return
+        of_total = f"/{self._total}" if self._total is not None else ""
+        self._stream.write(f"\rpages {done}{of_total}")
+        self._stream.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        if self._shown:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out ``boilerstrip eval`` with parsed arguments; return the exit status."""
+    try:
+        systems: list[System] = [make_system(name) for name in chosen_systems(args.systems)]
+    except BoilerstripError as error:  # a missing peer package, or no usable model
+        print(f"boilerstrip eval: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    dataset_format = Format(args.format) if args.format else None
+    converter = Converter(args.converter)
+    try:
+        records = iter_pages(args.dataset, format=dataset_format, limit=args.limit)
+        detected = dataset_format.value if dataset_format else _detected_format(args.dataset)
+    except (DatasetError, OSError) as error:
+        print(f"boilerstrip eval: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    progress = _Progress(
+        sys.stderr, total=args.limit, enabled=not args.quiet and sys.stderr.isatty()
+    )
+    try:
+        report = evaluate_pages(
+            records,
+            systems,
+            dataset=str(args.dataset),
+            format=detected,
+            converter=converter,
+            progress=progress,
+        )
+    except (DatasetError, OSError) as error:
+        progress.close()
+        print(f"boilerstrip eval: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    progress.close()
+    if args.json_path is not None:
+        try:
+            write_json(report, args.json_path)
+        except OSError as error:
+            print(f"boilerstrip eval: cannot write {args.json_path}: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    sys.stdout.write(format_report(report))
+    return EXIT_OK
+
+
+def _detected_format(path: Path) -> str:
+    from boilerstrip.datasets import detect_format
+
+    return detect_format(path).value
+
+
+def write_json(report: DatasetReport, path: Path) -> None:
+    """Write the report, per-page scores included, as indented UTF-8 JSON."""
+    text = json.dumps(report_to_dict(report), indent=1, ensure_ascii=False, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+# The table
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}"
+
+
+def _with_std(value: float, std: float) -> str:
+    return f"{100 * value:.1f}±{100 * std:.1f}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=False)]
+    lines = []
+    for row in (header, *rows):
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+def _system_row(report: SystemReport) -> list[str]:
+    shingles, words, snippets = report.shingles, report.words, report.snippets
+    return [
+        report.system,
+        _with_std(shingles.f1, shingles.f1_std),
+        _with_std(shingles.precision, shingles.precision_std),
+        _with_std(shingles.recall, shingles.recall_std),
+        _pct(words.f1),
+        _pct(words.f1_median),
+        _pct(snippets.with_share if snippets else None),
+        _pct(snippets.without_share if snippets else None),
+        f"{report.pages_per_second:.1f}",
+        str(report.pages_scored),
+        str(len(report.errors)),
+    ]
+
+
+def format_report(report: DatasetReport) -> str:
+    """The report as the text ``boilerstrip eval`` prints: header, table, details, errors."""
+    pages_read = report.systems[0].pages_read if report.systems else 0
+    lines = [
+        f"dataset   {report.dataset}",
+        f"format    {report.format}",
+        f"converter {report.converter} (HTML to text for text systems; "
+        f"{report.converted_pages} pages, {_rate(report.converted_pages, report.convert_seconds)}"
+        " pages/s)",
+        f"pages     {pages_read} read",
+        "",
+    ]
+    header = [
+        "system",
+        "F1",
+        "P",
+        "R",
+        "wordF1",
+        "median",
+        "with",
+        "without",
+        "pages/s",
+        "scored",
+        "errors",
+    ]
+    lines += _table(header, [_system_row(s) for s in report.systems])
+    lines += [
+        "",
+        "F1/P/R: Zyte 4-shingle scores in %, ± bootstrap std (1000 resamples of pages); "
+        "wordF1: bag-of-words F1 per page, mean and median; with/without: % of 'with' "
+        "snippets found and of 'without' snippets absent.",
+    ]
+    for system in report.systems:
+        lines += _details(system)
+    lines += _error_lines(report)
+    return "\n".join(lines) + "\n"
+
+
+def _rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:.1f}" if seconds > 0 else "-"
+
+
+def _details(report: SystemReport) -> list[str]:
+    lines: list[str] = []
+    if report.blocks is not None:
+        blocks = report.blocks
+        labels = ", ".join(f"{s.label} F1 {_pct(s.f1)}" for s in blocks.labels)
+        kept = ", ".join(f"{c.gold} {c.kept}/{c.blocks}" for c in blocks.classes)
+        lines += [
+            "",
+            f"{report.system} blocks: {blocks.blocks} gold blocks, accuracy "
+            f"{_pct(blocks.accuracy)}, {labels}",
+            f"{report.system} kept by gold label: {kept}",
+        ]
+    if report.removed is not None:
+        removed = ", ".join(f"{c.kind.value} {c.blocks}" for c in report.removed) or "nothing"
+        lines += ["", f"{report.system} removed blocks by kind: {removed}"]
+    return lines
+
+
+def _error_lines(report: DatasetReport) -> list[str]:
+    if not report.systems:
+        return []
+    shared = set(report.systems[0].errors)
+    for system in report.systems[1:]:
+        shared &= set(system.errors)
+    lines: list[str] = []
+    ordered_shared = [e for e in report.systems[0].errors if e in shared]
+    if ordered_shared:
+        who = "every system" if len(report.systems) > 1 else report.systems[0].system
+        lines += ["", f"errors ({who}): {len(ordered_shared)}"]
+        lines += [f"  {e.id}  [{e.stage}] {e.reason}" for e in ordered_shared]
+    for system in report.systems:
+        own = [e for e in system.errors if e not in shared]
+        if own:
+            lines += ["", f"errors ({system.system} only): {len(own)}"]
+            lines += [f"  {e.id}  [{e.stage}] {e.reason}" for e in own]
+    return lines

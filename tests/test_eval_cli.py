@@ -1,0 +1,178 @@
+"""``boilerstrip eval`` on a tiny WCXB-layout fixture, through its argparse front end.
+
+The fixture (tests/data/eval/wcxb) has three pages: 0001 (English, with a
+navigation line and a share line around the body), 0002 (no gold file: a
+read error) and 0003 (German, with a "read more" line). With the lxml
+converter their texts are::
+
+    0001: Home News Sport / Bridge repairs / The council met on Monday and
+          agreed to repair the old bridge. / Share this story
+    0003: Der Stadtrat hat am Montag beschlossen, die alte Brücke im Frühjahr
+          zu reparieren. / Mehr lesen
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from boilerstrip.eval_cli import register
+from boilerstrip.peers import PeerUnavailableError, make_system
+
+FIXTURE = Path(__file__).parent / "data" / "eval" / "wcxb"
+
+
+def _main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="boilerstrip")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    status: int = args.func(args)
+    return status
+
+
+def _run_json(tmp_path: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    out = tmp_path / "report.json"
+    status = _main(["eval", str(FIXTURE), "--converter", "lxml", "--json", str(out), *extra])
+    return status, json.loads(out.read_text(encoding="utf-8"))
+
+
+def _system(data: dict[str, Any], name: str) -> dict[str, Any]:
+    (found,) = [s for s in data["systems"] if s["system"] == name]
+    return found
+
+
+# Hand-computed shingle scores (tp, fp, fn before normalising):
+# all-text 0001: 17 predicted shingles hold all 11 gold ones -> P=11/17, R=1
+# all-text 0003: 12 predicted, 10 gold, all found           -> P=10/12, R=1
+# c4 0001 keeps only the 12-word sentence: 9 shingles, all gold -> P=1, R=9/11
+# c4 0003 keeps only the sentence                              -> P=1, R=1
+ALL_TEXT_P = (11 / 17 + 10 / 12) / 2
+C4_R = (9 / 11 + 1) / 2
+
+
+def test_scores_counts_and_converter_in_json(tmp_path: Path) -> None:
+    status, data = _run_json(tmp_path, "--system", "all-text", "c4", "--quiet")
+    assert status == 0
+    assert data["converter"] == "lxml"
+    assert data["format"] == "wcxb"
+    assert data["converted_pages"] == 2
+    all_text, c4 = _system(data, "all-text"), _system(data, "c4")
+    for system in (all_text, c4):
+        assert (system["pages_read"], system["pages_scored"]) == (3, 2)
+        assert system["errors"] == [{"id": "0002", "stage": "read", "reason": "no gold"}]
+        assert [p["id"] for p in system["pages"]] == ["0001", "0003"]
+    assert all_text["shingles"]["precision"] == pytest.approx(ALL_TEXT_P)
+    assert all_text["shingles"]["recall"] == 1.0
+    assert all_text["shingles"]["f1"] == pytest.approx(2 * ALL_TEXT_P / (ALL_TEXT_P + 1))
+    assert all_text["shingles"]["f1_std"] > 0
+    assert c4["shingles"]["precision"] == 1.0
+    assert c4["shingles"]["recall"] == pytest.approx(C4_R)
+    page = all_text["pages"][0]["shingles"]
+    assert (page["tp"], page["fp"], page["fn"]) == pytest.approx((11 / 17, 6 / 17, 0.0))
+    assert page["precision"] == pytest.approx(11 / 17)
+    # Words: 0001 has 20 predicted tokens holding the 14 gold ones, 0003 15 holding 13.
+    word_f1 = (2 * 0.7 / 1.7 + 2 * (13 / 15) / (28 / 15)) / 2
+    assert all_text["words"]["f1"] == pytest.approx(word_f1)
+    assert all_text["words"]["f1_median"] == pytest.approx(word_f1)
+    assert all_text["snippets"] == {
+        "with_found": 2,
+        "with_total": 2,
+        "without_absent": 0,
+        "without_total": 2,
+        "with_share": 1.0,
+        "without_share": 0.0,
+    }
+    assert c4["snippets"]["without_absent"] == 2
+    assert all_text["blocks"] is None
+    assert all_text["removed"] is None
+
+
+def test_table_lists_systems_converter_and_every_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = _main(["eval", str(FIXTURE), "--converter", "lxml", "--system", "all-text", "c4"])
+    assert status == 0
+    out, err = capsys.readouterr()
+    assert err == ""  # stderr is not a terminal here: no progress counter
+    lines = out.splitlines()
+    assert lines[0] == f"dataset   {FIXTURE}"
+    assert lines[2].startswith("converter lxml ")
+    assert lines[3] == "pages     3 read"
+    header = lines[5].split()
+    assert header == [
+        "system",
+        "F1",
+        "P",
+        "R",
+        "wordF1",
+        "median",
+        "with",
+        "without",
+        "pages/s",
+        "scored",
+        "errors",
+    ]
+    all_text = next(line.split() for line in lines if line.startswith("all-text "))
+    assert all_text[1].startswith(f"{100 * 2 * ALL_TEXT_P / (ALL_TEXT_P + 1):.1f}±")
+    assert all_text[3].startswith("100.0±")
+    assert (all_text[6], all_text[7], all_text[9], all_text[10]) == ("100.0", "0.0", "2", "1")
+    c4 = next(line.split() for line in lines if line.startswith("c4 "))
+    assert c4[2].startswith("100.0±")
+    assert c4[3].startswith(f"{100 * C4_R:.1f}±")
+    assert "errors (every system): 1" in lines
+    assert "  0002  [read] no gold" in lines
+
+
+def test_limit_counts_read_errors_too(tmp_path: Path) -> None:
+    status, data = _run_json(tmp_path, "--system", "all-text", "--limit", "2")
+    assert status == 0
+    system = _system(data, "all-text")
+    assert (system["pages_read"], system["pages_scored"], len(system["errors"])) == (2, 1, 1)
+
+
+def test_repeated_system_runs_once(tmp_path: Path) -> None:
+    _, data = _run_json(tmp_path, "--system", "c4", "--system", "c4", "all-text")
+    assert [s["system"] for s in data["systems"]] == ["c4", "all-text"]
+
+
+def test_unknown_layout_exits_2_naming_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = _main(["eval", str(tmp_path), "--system", "all-text"])
+    assert status == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert str(tmp_path) in err
+
+
+def test_bad_limit_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        _main(["eval", str(FIXTURE), "--limit", "0"])
+    assert raised.value.code == 2
+    assert "expected 1 or more" in capsys.readouterr().err
+
+
+def test_missing_peer_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # makes `import trafilatura` fail
+    with pytest.raises(PeerUnavailableError, match=r"boilerstrip\[bench\]"):
+        make_system("trafilatura")
+    status = _main(["eval", str(FIXTURE), "--system", "all-text", "trafilatura"])
+    assert status == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "'trafilatura'" in err
+    assert "pip install 'boilerstrip[bench]'" in err
+
+
+def test_html_system_reads_the_html(tmp_path: Path) -> None:
+    _, data = _run_json(tmp_path, "--system", "resiliparse")
+    system = _system(data, "resiliparse")
+    assert (system["pages_read"], system["pages_scored"]) == (3, 2)
+    assert system["shingles"]["recall"] > 0
