@@ -241,12 +241,12 @@ def _html_text(html: str) -> str:
 
 
 # Elements whose content is never shown as page text.
-_SKIPPED_TAGS = frozenset(
+SKIPPED_TAGS = frozenset(
     {"script", "style", "noscript", "template", "svg", "head", "title", "iframe", "canvas"}
 )
 
 # Elements that start and end a line of text.
-_BLOCK_TAGS = frozenset(
+BLOCK_TAGS = frozenset(
     {
         "address", "article", "aside", "blockquote", "body", "caption", "center", "dd",
         "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure",
@@ -257,7 +257,7 @@ _BLOCK_TAGS = frozenset(
 )  # fmt: skip
 
 # Table cells stay on their row's line, separated by a space.
-_CELL_TAGS = frozenset({"td", "th"})
+CELL_TAGS = frozenset({"td", "th"})
 
 _WHITESPACE_RUN = re.compile(r"\s+")
 
@@ -293,20 +293,20 @@ class _LineWriter:
             tag = element.tag if isinstance(element.tag, str) else ""
             tag = tag.lower()
             if not entering:
-                if tag in _BLOCK_TAGS:
+                if tag in BLOCK_TAGS:
                     self._break()
                 self._add(element.tail, in_pre=in_pre)
                 continue
-            if not tag or tag in _SKIPPED_TAGS:
+            if not tag or tag in SKIPPED_TAGS:
                 self._add(element.tail, in_pre=in_pre)
                 continue
             if tag == "br":
                 self._break()
                 self._add(element.tail, in_pre=in_pre)
                 continue
-            if tag in _BLOCK_TAGS:
+            if tag in BLOCK_TAGS:
                 self._break()
-            elif tag in _CELL_TAGS:
+            elif tag in CELL_TAGS:
                 self._current.append(" ")
             child_pre = in_pre or tag == "pre"
             # The closing marker carries the parent's pre state for the tail.

@@ -9,6 +9,9 @@ sorted, deterministic order. Page HTML is decoded (see
 >>> pages = [p for p in iter_pages("/data/wcxb-dev") if isinstance(p, Page)]  # doctest: +SKIP
 """
 
+from boilerstrip.datasets.cleaneval import gold_blocks as cleaneval_gold_blocks
+from boilerstrip.datasets.dragnet import dragnet_splits, split_main_and_comments
+from boilerstrip.datasets.l3s import annotated_blocks
 from boilerstrip.datasets.reader import detect_format, iter_pages
 from boilerstrip.datasets.types import (
     EVAL_ONLY_DATASETS,
@@ -30,6 +33,10 @@ __all__ = [
     "GoldBlock",
     "Page",
     "PageError",
+    "annotated_blocks",
+    "cleaneval_gold_blocks",
     "detect_format",
+    "dragnet_splits",
     "iter_pages",
+    "split_main_and_comments",
 ]

@@ -57,6 +57,20 @@ def read_json(path: Path) -> Any:
     return json.loads(decode_text(read_bytes(path)))
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple[object, ...]:
+    """Sort key that orders embedded numbers by value: ``"2" < "10"``.
+
+    >>> sorted(["10", "2", "a1"], key=natural_key)
+    ['2', '10', 'a1']
+    """
+    parts = _DIGITS.split(name)
+    # Even positions are text, odd positions numbers, so tuples compare like with like.
+    return (*(int(part) if index % 2 else part for index, part in enumerate(parts)), name)
+
+
 def find_files(folder: Path, suffix: str) -> dict[str, Path]:
     """Map ``NAME`` to the path of ``NAME<suffix>`` or ``NAME<suffix>.gz`` in ``folder``.
 

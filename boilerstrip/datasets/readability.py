@@ -17,6 +17,7 @@ from boilerstrip.datasets._io import (
     describe,
     find_file,
     host_of,
+    natural_key,
     page_url,
     read_html,
     read_json,
@@ -50,7 +51,9 @@ def iter_readability(root: Path) -> Iterator[Page | PageError]:
     is yielded as a :class:`PageError`.
     """
     folder = pages_root(root)
-    for page_dir in sorted(child for child in folder.iterdir() if child.is_dir()):
+    for page_dir in sorted(
+        (child for child in folder.iterdir() if child.is_dir()), key=lambda p: natural_key(p.name)
+    ):
         if page_dir.name.startswith("."):
             continue
         yield _read_page(page_dir)

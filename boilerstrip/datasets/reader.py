@@ -6,20 +6,15 @@ import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from boilerstrip.datasets import readability, wcxb
+from boilerstrip.datasets import cleaneval, dragnet, jsonl, l3s, readability, textdir, wcxb, zyte
 from boilerstrip.datasets.types import DatasetFormatError, Format, Page, PageError
 
 Reader = Callable[[Path], Iterator[Page | PageError]]
 Detector = Callable[[Path], bool]
 
-_READERS: dict[Format, Reader] = {
-    Format.WCXB: wcxb.iter_wcxb,
-    Format.READABILITY: readability.iter_readability,
-}
-
 
 def _is_wcxb(path: Path) -> bool:
-    return path.is_dir() and bool(wcxb.split_dirs(path))
+    return bool(wcxb.split_dirs(path))
 
 
 def _is_readability(path: Path) -> bool:
@@ -29,10 +24,29 @@ def _is_readability(path: Path) -> bool:
     return any(readability.is_page_dir(child) for child in folder.iterdir())
 
 
-# Checked in this order; the first match wins.
-_DETECTORS: tuple[tuple[Format, Detector], ...] = (
-    (Format.WCXB, _is_wcxb),
-    (Format.READABILITY, _is_readability),
+def _is_cleaneval(path: Path) -> bool:
+    return bool(cleaneval.subsets(path))
+
+
+# Checked in this order; the first match wins. Zyte before WCXB: both have html/.
+_FORMATS: tuple[tuple[Format, Detector, Reader], ...] = (
+    (Format.JSONL, jsonl.is_jsonl, jsonl.iter_jsonl),
+    (Format.ZYTE, zyte.is_zyte, zyte.iter_zyte),
+    (Format.WCXB, _is_wcxb, wcxb.iter_wcxb),
+    (Format.DRAGNET, dragnet.is_dragnet, dragnet.iter_dragnet),
+    (Format.CLEANEVAL, _is_cleaneval, cleaneval.iter_cleaneval),
+    (Format.L3S, l3s.is_l3s, l3s.iter_l3s),
+    (Format.READABILITY, _is_readability, readability.iter_readability),
+    (Format.TEXTDIR, textdir.is_textdir, textdir.iter_textdir),
+)
+_DETECTORS: dict[Format, Detector] = {f: detector for f, detector, _ in _FORMATS}
+_READERS: dict[Format, Reader] = {f: reader for f, _, reader in _FORMATS}
+
+_LAYOUTS = (
+    "wcxb (html/ + ground-truth/), zyte (html/ + ground-truth.json), "
+    "dragnet (HTML/ + Corrected/), cleaneval (input/ + GoldStandard/), "
+    "l3s (original/ + annotated/), readability (<name>/source.html), "
+    "textdir (NAME.txt + NAME.gold.txt), jsonl (a .jsonl file)"
 )
 
 
@@ -41,29 +55,27 @@ def detect_format(path: str | Path) -> Format:
 
     Raises :class:`DatasetFormatError` naming the path when it matches none.
 
-    >>> detect_format("tests/data/datasets/wcxb")  # doctest: +SKIP
+    >>> detect_format("tests/data/datasets/wcxb")
     <Format.WCXB: 'wcxb'>
     """
-    folder = Path(path)
-    if not folder.exists():
-        raise DatasetFormatError(f"dataset path does not exist: {folder}")
-    for dataset_format, matches in _DETECTORS:
-        if matches(folder):
+    target = Path(path)
+    if not target.exists():
+        raise DatasetFormatError(f"dataset path does not exist: {target}")
+    for dataset_format, matches, _ in _FORMATS:
+        if matches(target):
             return dataset_format
-    known = ", ".join(f.value for f, _ in _DETECTORS)
     raise DatasetFormatError(
-        f"cannot tell the dataset format of {folder}: its layout matches none of {known}"
+        f"cannot tell the dataset format of {target}: expected one of {_LAYOUTS}"
     )
 
 
-def _check_layout(folder: Path, dataset_format: Format) -> None:
-    """Raise unless ``folder`` has the layout of ``dataset_format``."""
-    if not folder.exists():
-        raise DatasetFormatError(f"dataset path does not exist: {folder}")
-    matches = dict(_DETECTORS)[dataset_format]
-    if not matches(folder):
+def _check_layout(target: Path, dataset_format: Format) -> None:
+    """Raise unless ``target`` has the layout of ``dataset_format``."""
+    if not target.exists():
+        raise DatasetFormatError(f"dataset path does not exist: {target}")
+    if not _DETECTORS[dataset_format](target):
         raise DatasetFormatError(
-            f"{folder} does not have the {dataset_format.value!r} dataset layout"
+            f"{target} does not have the {dataset_format.value!r} dataset layout"
         )
 
 
@@ -72,23 +84,23 @@ def iter_pages(
 ) -> Iterator[Page | PageError]:
     """Read every page of a dataset, in a sorted, deterministic order.
 
-    ``format`` skips detection; ``limit`` caps the number of records yielded
-    (pages and errors together). A page that cannot be read is yielded as a
-    :class:`PageError` naming its file and the reason; nothing is dropped.
+    ``format`` skips detection (the layout is still checked); ``limit`` caps
+    the number of records yielded (pages and errors together). A page that
+    cannot be read is yielded as a :class:`PageError` naming its file and the
+    reason; nothing is dropped. Layout problems raise :class:`DatasetFormatError`
+    at once; an unreadable dataset-level file (``metadata.json``,
+    ``ground-truth.json``...) raises :class:`DatasetError` while iterating.
 
-    >>> for record in iter_pages("/data/wcxb-dev", limit=2):  # doctest: +SKIP
-    ...     print(record.id, type(record).__name__)
-    0001 Page
-    0002 Page
+    >>> [record.id for record in iter_pages("tests/data/datasets/wcxb", limit=2)]
+    ['0001', '0002']
     """
-    folder = Path(path)
-    chosen = detect_format(folder) if format is None else Format(format)
-    reader = _READERS.get(chosen)
-    if reader is None:
-        raise DatasetFormatError(f"no reader for format {chosen.value!r} (reading {folder})")
-    if format is not None:
-        _check_layout(folder, chosen)
+    target = Path(path)
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be >= 0, got {limit}")
-    records = reader(folder)
+    if format is None:
+        chosen = detect_format(target)
+    else:
+        chosen = Format(format)
+        _check_layout(target, chosen)
+    records = _READERS[chosen](target)
     return records if limit is None else itertools.islice(records, limit)

@@ -18,6 +18,8 @@ from boilerstrip.datasets._io import (
     host_of,
     lines,
     load_json_file,
+    natural_key,
+    page_url,
     read_html,
     read_json,
 )
@@ -66,7 +68,7 @@ def iter_wcxb(root: Path) -> Iterator[Page | PageError]:
         prefix = f"{split.name}/" if len(splits) > 1 else ""
         htmls = find_files(split / HTML_DIR, ".html")
         golds = find_files(split / GOLD_DIR, ".json")
-        for stem in sorted(htmls.keys() | golds.keys()):
+        for stem in sorted(htmls.keys() | golds.keys(), key=natural_key):
             entry = metadata.get(stem)
             yield _read_page(
                 prefix + stem,
@@ -98,7 +100,7 @@ def _read_page(
         html = read_html(html_path)
     except READ_ERRORS as error:
         return PageError(page_id, DATASET, str(html_path), f"unreadable html: {describe(error)}")
-    url = record.get("url") if isinstance(record.get("url"), str) else None
+    url = _string(record.get("url")) or page_url(html)
     domain = entry.get("domain")
     site = host_of(f"http://{domain}") if isinstance(domain, str) else None
     gold = Gold(
