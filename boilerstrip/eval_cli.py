@@ -66,7 +66,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "snippet checks, block-level scores where the gold has blocks, speed and errors."
         ),
     )
-    parser.add_argument("dataset", metavar="DATASET_DIR", type=Path, help="benchmark folder")
+    parser.add_argument("dataset", metavar="DATASET_DIR", type=Path, help="benchmark folder (or JSON Lines file)")
     parser.add_argument(
         "--format",
         choices=[f.value for f in Format],
@@ -201,6 +201,13 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}"
 
 
+def _speed(pages_per_second: float) -> str:
+    """Pages per second; whole numbers from 1,000 up (the all-text baseline is near-instant)."""
+    if pages_per_second >= 1000:
+        return f"{pages_per_second:,.0f}"
+    return f"{pages_per_second:.1f}"
+
+
 def _with_std(value: float, std: float) -> str:
     return f"{100 * value:.1f}±{100 * std:.1f}"
 
@@ -228,7 +235,7 @@ def _system_row(report: SystemReport) -> list[str]:
         _pct(words.f1_median),
         _pct(snippets.with_share if snippets else None),
         _pct(snippets.without_share if snippets else None),
-        f"{report.pages_per_second:.1f}",
+        _speed(report.pages_per_second),
         str(report.pages_scored),
         str(len(report.errors)),
     ]

@@ -176,3 +176,31 @@ def test_html_system_reads_the_html(tmp_path: Path) -> None:
     system = _system(data, "resiliparse")
     assert (system["pages_read"], system["pages_scored"]) == (3, 2)
     assert system["shingles"]["recall"] > 0
+
+
+JSONL = Path(__file__).parent / "data" / "eval" / "jsonl" / "pages.jsonl"
+
+
+def test_text_pages_blocks_and_per_system_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    # t1: text page; line 2: cut JSON (read error); t3: text page with block gold.
+    status = _main(["eval", str(JSONL), "--system", "c4", "resiliparse"])
+    assert status == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "format    jsonl"
+    assert lines[2].startswith("converter lxml (HTML to text for text systems; 0 pages")
+    c4 = next(line.split() for line in lines if line.startswith("c4 "))
+    # t1: P=R=1; t3: the body sentence's 5 shingles of the 9 gold ones -> R=5/9.
+    assert c4[2].startswith("100.0±")
+    assert c4[3].startswith(f"{100 * (1 + 5 / 9) / 2:.1f}±")
+    assert c4[-2:] == ["2", "1"]
+    resiliparse = next(line.split() for line in lines if line.startswith("resiliparse "))
+    assert resiliparse[-2:] == ["0", "3"]
+    # Block gold of t3: title lost (fn), body kept (tp), related and noise removed (tn).
+    assert "c4 blocks: 4 gold blocks, accuracy 75.0, content F1 66.7, noise F1 80.0" in lines
+    assert "c4 kept by gold label: body 1/1, noise 0/1, related 0/1, title 0/1" in lines
+    assert "errors (every system): 1" in lines
+    assert any(line.startswith("  2  [read] malformed record: JSONDecodeError") for line in lines)
+    assert "errors (resiliparse only): 2" in lines
+    missing = "[extract] MissingHtmlError: resiliparse reads HTML, and this page has none"
+    assert f"  t1  {missing}" in lines
+    assert f"  t3  {missing}" in lines
