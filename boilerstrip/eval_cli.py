@@ -66,7 +66,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "snippet checks, block-level scores where the gold has blocks, speed and errors."
         ),
     )
-    parser.add_argument("dataset", metavar="DATASET_DIR", type=Path, help="benchmark folder (or JSON Lines file)")
+    parser.add_argument(
+        "dataset", metavar="DATASET_DIR", type=Path, help="benchmark folder (or JSON Lines file)"
+    )
     parser.add_argument(
         "--format",
         choices=[f.value for f in Format],

@@ -721,15 +721,17 @@ def evaluate_pages(
     makes of it; HTML systems get ``page.html``. A record that is a
     :class:`PageError`, a page whose conversion fails, or a page on which a
     system raises is counted as an error of that system (with its id and
-    reason) and the run goes on. For boilerstrip, the kinds of removed blocks
-    are counted with :func:`boilerstrip.classify` outside the timed call.
+    reason) and the run goes on. Systems that can explain their decisions
+    (boilerstrip) are run through their ``explain`` method, which returns the
+    same text as ``extract`` and the decisions behind it in one pass, and the
+    kinds of the blocks they removed are counted.
 
     ``dataset`` and ``format`` only label the report.
     """
     from boilerstrip.convert import html_to_text
-    from boilerstrip.peers import SystemName
+    from boilerstrip.peers import ExplainingSystem
 
-    tallies = [_Tally(s.name.value, explain=s.name is SystemName.BOILERSTRIP) for s in systems]
+    tallies = [_Tally(s.name.value, explain=isinstance(s, ExplainingSystem)) for s in systems]
     pages_read = 0
     converted = 0
     convert_seconds = 0.0
@@ -770,18 +772,22 @@ def evaluate_pages(
 
 
 def _score_page(page: Page, text: str, system: System, tally: _Tally) -> None:
+    from boilerstrip.peers import ExplainingSystem
+
+    decisions: list[Decision] | None = None
     started = time.perf_counter()
     try:
-        predicted = system.extract(text=text, html=page.html)
+        if tally.explain and isinstance(system, ExplainingSystem):
+            predicted, decisions = system.explain(text=text)
+        else:
+            predicted = system.extract(text=text, html=page.html)
     except Exception as error:
         tally.errors.append(PageFailure(page.id, "extract", _describe_error(error)))
         return
     seconds = time.perf_counter() - started
     tally.seconds += seconds
-    if tally.explain:
-        from boilerstrip.core import classify
-
-        tally.removed.append(count_removed(classify(text)))
+    if decisions is not None:
+        tally.removed.append(count_removed(decisions))
     gold = page.gold
     snippets: SnippetCheck | None = None
     if gold.with_snippets or gold.without_snippets:

@@ -36,6 +36,7 @@ from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
 from boilerstrip.errors import BoilerstripError
+from boilerstrip.types import Decision, Label
 
 BENCH_EXTRA = "bench"
 """The optional-dependency group that installs every peer."""
@@ -94,6 +95,15 @@ class System(Protocol):
         ...
 
 
+@runtime_checkable
+class ExplainingSystem(System, Protocol):
+    """A system that can also say what it decided about each block of the text."""
+
+    def explain(self, *, text: str) -> tuple[str, list[Decision]]:
+        """Return the extracted text and a decision for every block of ``text``."""
+        ...
+
+
 # ---------------------------------------------------------------------------
 # Text systems
 
@@ -112,6 +122,16 @@ class Boilerstrip:
         from boilerstrip import core
 
         return core.clean(text)
+
+    def explain(self, *, text: str) -> tuple[str, list[Decision]]:
+        """Return what ``clean(text)`` returns and the decisions behind it, in one pass."""
+        from boilerstrip.core import decide
+        from boilerstrip.model import default_model
+        from boilerstrip.segment import assemble, segment
+
+        document = segment(text)
+        decisions = decide(document, default_model())
+        return assemble(document, [d.label is Label.BODY for d in decisions]), decisions
 
 
 @dataclass(frozen=True)
