@@ -82,30 +82,31 @@ COPYRIGHT = ("©", "(c)", "(C)", "opyright", "OPYRIGHT", "&copy")
 
 SECOND_PERSON_AND_CALLS = frozenset(
     """
-    you your yours yourself
-    du dich dir dein deine ihr euch euer sie ihnen ihr ihre
-    vous votre vos toi ton ta tes tu
-    usted ustedes tu tus vosotros
-    você vocês seu sua
-    voi vostro vostra tuo tua
-    jij je jouw uw
-    вы вас ваш ваша ваши ты тебя твой
-    ty twój wasz państwo
-    siz sizin sen senin
-    subscribe subscription sign login log register donate donation support share follow
-    click tap download join newsletter cookies cookie accept comment comments reply
-    abonnieren anmelden registrieren teilen folgen spenden kommentar kommentare
-    abonner abonnez connectez inscrivez partager suivez commentaires
-    suscríbete suscribirse regístrate compartir síguenos comentarios
-    iscriviti abbonati condividi seguici commenti
-    assine inscreva compartilhe siga comentários
-    подписаться подпишитесь войти поделиться комментарии
-    subskrybuj zaloguj udostępnij komentarze
-    abone paylaş yorum yorumlar
-    """.split()
+    you your yours yourself du dich dir dein deine ihr euch euer sie ihnen ihr ihre vous
+    votre vos toi ton ta tes tu usted ustedes tu tus vosotros você vocês seu sua voi vostro
+    vostra tuo tua jij je jouw uw вы вас ваш ваша ваши ты тебя твой ty twój wasz państwo siz
+    sizin sen senin subscribe subscription sign login log register donate donation support
+    share follow click tap download join newsletter cookies cookie accept comment comments
+    reply abonnieren anmelden registrieren teilen folgen spenden kommentar kommentare
+    abonner abonnez connectez inscrivez partager suivez commentaires suscríbete suscribirse
+    regístrate compartir síguenos comentarios iscriviti abbonati condividi seguici commenti
+    assine inscreva compartilhe siga comentários подписаться подпишитесь войти поделиться
+    комментарии subskrybuj zaloguj udostępnij komentarze abone paylaş yorum yorumlar
+    """.split()  # noqa: SIM905 - a word list reads best as words
 )
 """Second-person pronouns and calls to act, in several languages: appeals, paywalls
 and widgets talk to the reader, reporting rarely does."""
+
+FIRST_PERSON_PLURAL = frozenset(
+    """
+    we us our ours ourselves wir uns unser unsere unseren unserem unserer nous notre nos
+    nosotros nosotras nuestro nuestra nuestros nuestras nós nosso nossa nossos nossas noi
+    nostro nostra nostri nostre wij ons onze мы нас нам наш наша наше наши my nas nasz nasza
+    nasze biz bizim bize
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+"""The publisher speaking of itself: appeals and house notices say 'we' and
+'our'; reporting speaks of others."""
 
 SHORT_TOKEN_CHARS = 3
 """Tokens this short are mostly function words in alphabetic scripts: a stopword
@@ -147,6 +148,7 @@ SELF_DENSE: tuple[str, ...] = (
     "frac_short_tokens",
     "frac_stopwords",
     "frac_second_person",
+    "frac_first_plural",
     "terminals_per_token",
     "ends_terminal",
     "ends_colon",
@@ -157,7 +159,13 @@ SELF_DENSE: tuple[str, ...] = (
     "repeats_in_doc",
     "short_run_len",
 )
-_NEIGHBOUR_DENSE = ("log_chars", "frac_stopwords", "ends_terminal", "frac_title_tokens")
+_NEIGHBOUR_DENSE = (
+    "log_chars",
+    "frac_stopwords",
+    "ends_terminal",
+    "frac_title_tokens",
+    "frac_second_person",
+)
 _POSITION_DENSE = (
     "rel_index",
     "rel_offset",
@@ -392,7 +400,8 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
     short_tok = tok_len <= SHORT_TOKEN_CHARS
     lexicon_slot = _bucket(tok_hash, NS_LEXICON) & ((1 << LEXICON_BITS) - 1)
     stop_tok = vocab.table[lexicon_slot]
-    second_tok = _second_person_table()[lexicon_slot]
+    second_tok = _lexicon(SECOND_PERSON_AND_CALLS)[lexicon_slot]
+    first_plural_tok = _lexicon(FIRST_PERSON_PLURAL)[lexicon_slot]
 
     terminal = (classes & TERMINAL) > 0
     nav = (classes & NAV) > 0
@@ -412,8 +421,7 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
     self_cols: dict[str, FloatArray] = {
         "log_chars": np.log1p(n_chars),
         "log_tokens": np.log1p(n_tokens),
-        "mean_token_len": np.bincount(tok_owner, weights=tok_len, minlength=n_blocks)
-        / safe_tokens,
+        "mean_token_len": np.bincount(tok_owner, weights=tok_len, minlength=n_blocks) / safe_tokens,
         "frac_letter": per_block(letter) / safe_chars,
         "frac_upper": per_block(upper) / safe_chars,
         "frac_digit": per_block(digit) / safe_chars,
@@ -424,6 +432,7 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
         "frac_short_tokens": token_frac(short_tok),
         "frac_stopwords": token_frac(stop_tok),
         "frac_second_person": token_frac(second_tok),
+        "frac_first_plural": token_frac(first_plural_tok),
         "terminals_per_token": per_block(terminal) / safe_tokens,
         "ends_terminal": ends_terminal.astype(np.float64),
         "ends_colon": (cps[last] == ord(":")).astype(np.float64),
@@ -555,7 +564,9 @@ def _shape_codes(self_cols: dict[str, FloatArray], rel_index: FloatArray) -> UIn
     title = np.digitize(self_cols["frac_title_tokens"], FRACTION_BINS)
     ends = self_cols["ends_terminal"].astype(np.int64)
     pos = np.digitize(rel_index, POSITION_BINS)
-    second = (self_cols["frac_second_person"] > 0).astype(np.int64)
+    second = (self_cols["frac_second_person"] > 0).astype(np.int64) + 2 * (
+        self_cols["frac_first_plural"] > 0
+    ).astype(np.int64)
     codes = np.column_stack(
         [
             length,
@@ -565,8 +576,8 @@ def _shape_codes(self_cols: dict[str, FloatArray], rel_index: FloatArray) -> UIn
             length * 2 + ends,
             (length * 16 + pos) * 2 + ends,
             (stop * 16 + short) * 2 + ends,
-            length * 2 + second,
-            pos * 2 + second,
+            length * 4 + second,
+            pos * 4 + second,
         ]
     )
     return codes.astype(np.uint64)
@@ -604,5 +615,5 @@ def lexicon_table(hashes: UIntArray) -> npt.NDArray[np.bool_]:
 
 
 @cache
-def _second_person_table() -> npt.NDArray[np.bool_]:
-    return lexicon_table(word_hashes(sorted(SECOND_PERSON_AND_CALLS)))
+def _lexicon(words: frozenset[str]) -> npt.NDArray[np.bool_]:
+    return lexicon_table(word_hashes(sorted(words)))

@@ -4,11 +4,13 @@ A model is three small classifiers fitted with scikit-learn and stored as
 plain numpy arrays, so that prediction is a few matrix products and loading a
 model does not import scikit-learn:
 
-1. **blocks** (context-free): a multinomial logistic regression over a block's
-   dense and hashed features gives P(body), P(title), P(noise);
+1. **blocks** (context-free): a logistic regression (one-vs-rest, fitted by
+   stochastic gradient descent) over a block's dense and hashed features gives
+   P(body), P(title), P(noise);
 2. **context** (see :mod:`boilerstrip.smooth`): a small neural network revises
    those probabilities from the neighbours' probabilities and the page;
-3. **kinds**: a logistic regression names the kind of each noise block.
+3. **kinds**: a logistic regression of the same form names the kind of each
+   noise block.
 
 Model files are written with joblib. Loading one unpickles it, which can run
 arbitrary code: load only model files you trust (the one shipped with
@@ -68,6 +70,10 @@ class Linear:
     sparse_weights: npt.NDArray[np.float32] | None
     intercept: FloatArray
 
+    def probabilities(self, dense: FloatArray, features: Features | None = None) -> FloatArray:
+        """Class probabilities: one-vs-rest sigmoids, normalised to sum to one per row."""
+        return one_vs_rest(self.scores(dense, features))
+
     def scores(self, dense: FloatArray, features: Features | None = None) -> FloatArray:
         """Raw class scores, shape ``(n_blocks, n_classes)``."""
         out = ((dense - self.mean) / self.scale) @ self.dense_weights.T + self.intercept
@@ -101,6 +107,15 @@ class Network:
         return h
 
 
+def one_vs_rest(scores: FloatArray) -> FloatArray:
+    """Probabilities from one-vs-rest logistic scores, as scikit-learn normalises them."""
+    p = 1.0 / (1.0 + np.exp(-np.clip(scores, -30.0, 30.0)))
+    total = p.sum(axis=1, keepdims=True)
+    total[total == 0.0] = 1.0
+    out: FloatArray = p / total
+    return out
+
+
 def softmax(scores: FloatArray) -> FloatArray:
     """Row-wise softmax."""
     shifted = scores - scores.max(axis=1, keepdims=True)
@@ -129,11 +144,11 @@ class Model:
 
     def block_probabilities(self, features: Features) -> FloatArray:
         """Context-free P(label) for each block, columns in :data:`LABELS` order."""
-        return softmax(self.blocks.scores(features.dense, features))
+        return self.blocks.probabilities(features.dense, features)
 
     def kind_probabilities(self, features: Features) -> FloatArray:
         """P(kind) for each block over :attr:`kind_labels` (meaningful for noise blocks)."""
-        return softmax(self.kinds.scores(features.dense, features))
+        return self.kinds.probabilities(features.dense, features)
 
     def save(self, path: str | Path) -> None:
         """Write the model to ``path`` (joblib, compressed)."""
@@ -175,7 +190,7 @@ class Model:
             raise ModelError(f"model file not found: {p}")
         try:
             payload = joblib.load(p)
-        except Exception as exc:  # noqa: BLE001 - any unpickling failure means a bad file
+        except Exception as exc:
             raise ModelError(f"cannot read model file {p}: {exc}") from exc
         if not isinstance(payload, dict) or "format_version" not in payload:
             raise ModelError(f"{p} is not a boilerstrip model file")

@@ -31,6 +31,7 @@ import pickle
 import random
 import sys
 import time
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -45,8 +46,8 @@ from boilerstrip.align import align_labels
 from boilerstrip.features import (
     DENSE_NAMES,
     HASH_BITS,
-    SELF_DENSE,
     N_BUCKETS,
+    SELF_DENSE,
     Features,
     Vocabulary,
     extract,
@@ -59,6 +60,7 @@ from boilerstrip.model import (
     Linear,
     Model,
     Network,
+    one_vs_rest,
     softmax,
 )
 from boilerstrip.segment import assemble, segment
@@ -76,8 +78,8 @@ TRAIN_SETS = ("wcxb-dev", "mozilla-readability")
 EVAL_ONLY_SETS = ("dragnet", "cleaneval", "l3s-gn1")
 """Sets reserved for evaluation: training refuses them."""
 
-DEFAULT_CONVERTERS = ("resiliparse", "inscriptis", "html-text")
-"""Three converters that break lines differently, as users' tools do."""
+DEFAULT_CONVERTERS = ("lxml", "resiliparse", "inscriptis", "html-text")
+"""Four converters that break lines differently, as users' tools do."""
 
 N_FOLDS = 5
 """Folds of the cross-validation grouped by site."""
@@ -86,20 +88,33 @@ STOPWORDS_PER_SET = 300
 """Most frequent body tokens taken as stopwords: the function words of the
 training languages, learned rather than listed."""
 
-BLOCK_C = 1.0
-"""Inverse regularisation of the block classifier (chosen by grouped CV)."""
+BLOCK_ALPHA = 1e-6
+"""L2 penalty of the block classifier: the data is large, so little is needed."""
 
-KIND_C = 2.0
-"""Inverse regularisation of the kind classifier."""
+KIND_ALPHA = 1e-5
+"""L2 penalty of the kind classifier, trained on a few thousand rows."""
+
+SGD_EPOCHS = 12
+"""Passes of stochastic gradient descent; a fixed number keeps training deterministic."""
+
+ABSENT_CLASS_SCORE = -30.0
+"""Score given to a class the training rows lack, so it is never predicted."""
+
+CONTEXT_MAX_ROWS = 400_000
+"""The context network is fitted on at most this many blocks (a seeded sample):
+it has a few thousand weights, and more rows only cost time."""
+
+CONTEXT_EPOCHS = 15
+"""Passes of the context network's optimiser (early stopping may end sooner)."""
 
 CONTEXT_HIDDEN = (32,)
 """One hidden layer of 32 units: enough to combine neighbours' odds non-linearly."""
 
-MAX_ITER = 300
-"""L-BFGS iterations for the logistic regressions."""
-
 AUGMENT_SHARE = 0.35
 """Share of page texts that also get an augmented copy."""
+
+INSERT_SHARE = 0.35
+"""Share of page texts that also get a copy with reviewed noise inserted."""
 
 WRAP_WIDTH = 72
 """Hard-wrap width for the blank-line paragraph augmentation."""
@@ -174,9 +189,7 @@ def load_examples(
             cache_file = cache_dir / f"{name}-{key[:12]}.pickle"
             if cache_file.exists():
                 with cache_file.open("rb") as fh:
-                    cached: list[Converted] = (
-                        pickle.load(fh)
-                    )
+                    cached: list[Converted] = pickle.load(fh)
                 examples.extend(_label(cached))
                 progress(f"{name}: {len(cached)} converted texts from cache")
                 continue
@@ -198,7 +211,7 @@ def load_examples(
             for conv in converters:
                 try:
                     text = html_to_text(item.html, converter=Converter(conv))
-                except Exception as exc:  # noqa: BLE001 - a converter failing on one page
+                except Exception as exc:
                     progress(f"  {conv} failed on {item.dataset}/{item.id}: {exc}")
                     continue
                 converted.append(
@@ -295,8 +308,86 @@ def augment(example: Example, *, seed: int) -> Example | None:
             if block.text == title:
                 labels[i] = Label.TITLE
                 break
-    return Example(example.page_id, example.site, example.source + "+aug", doc, tuple(labels),
-                   example.gold)
+    return Example(
+        example.page_id, example.site, example.source + "+aug", doc, tuple(labels), example.gold
+    )
+
+
+INSERTED_KINDS = (
+    Kind.DONATION,
+    Kind.SUBSCRIPTION,
+    Kind.NEWSLETTER,
+    Kind.COMMENTS,
+    Kind.SHARE,
+    Kind.COOKIE,
+    Kind.ADVERT,
+    Kind.RELATED,
+    Kind.BYLINE_DATE,
+)
+"""Kinds of reviewed noise inserted into other pages: the appeals, prompts and
+widgets that stand inside or next to the body, where position alone cannot
+give them away."""
+
+MAX_INSERTED_RUNS = 3
+"""At most this many runs of reviewed noise are inserted into one text."""
+
+MAX_RUN_BLOCKS = 4
+"""A run of inserted noise has one to this many blocks of the same kind."""
+
+
+def insert_noise(
+    example: Example, pool: Sequence[tuple[Kind, str, str]], *, seed: int
+) -> Example | None:
+    """A copy of ``example`` with runs of reviewed noise blocks from other pages inserted.
+
+    Runs go right after the headline, at the top, inside the body or at the
+    end, so the model meets appeals and prompts wherever pages put them.
+    """
+    rng = random.Random(_seed_for(example.page_id, example.source, "insert", str(seed)))
+    by_kind: dict[Kind, list[str]] = defaultdict(list)
+    for kind, text, page_id in pool:
+        if kind in INSERTED_KINDS and page_id != example.page_id:
+            by_kind[kind].append(text)
+    kinds = sorted(by_kind, key=lambda k: k.value)
+    units = _units(example)
+    if not kinds or len(units) < 2:
+        return None
+    title_at = next((i for i, (_, lab) in enumerate(units) if lab is Label.TITLE), None)
+    for _ in range(rng.randint(1, MAX_INSERTED_RUNS)):
+        kind = rng.choice(kinds)
+        run = [
+            (rng.choice(by_kind[kind]), Label.NOISE) for _ in range(rng.randint(1, MAX_RUN_BLOCKS))
+        ]
+        where = rng.random()
+        if title_at is not None and where < 0.4:
+            at = title_at + 1
+        elif where < 0.5:
+            at = 0
+        elif where < 0.8:
+            at = rng.randrange(len(units) + 1)
+        else:
+            at = len(units)
+        units = [*units[:at], *run, *units[at:]]
+        if title_at is not None and at <= title_at:
+            title_at += len(run)
+    return _relabel(example, units, "+ins")
+
+
+def _relabel(example: Example, units: Sequence[tuple[str, Label]], tag: str) -> Example | None:
+    """Segment the units' text again and label it against the example's gold."""
+    doc = segment("\n".join(u for u, _ in units))
+    if not doc.blocks:
+        return None
+    labels = align_labels(doc, example.gold)
+    title = next((u for u, lab in units if lab is Label.TITLE), None)
+    if title is not None:
+        for i, block in enumerate(doc.blocks):
+            if block.text == title:
+                labels[i] = Label.TITLE
+                break
+    return Example(
+        example.page_id, example.site, example.source + tag, doc, tuple(labels), example.gold
+    )
 
 
 def _units(example: Example) -> list[tuple[str, Label]]:
@@ -304,7 +395,7 @@ def _units(example: Example) -> list[tuple[str, Label]]:
     last_unit = -1
     for block, label in zip(example.doc.blocks, example.labels, strict=True):
         if block.unit == last_unit:
-            text, lab = out[-1]
+            lab = out[-1][1]
             out[-1] = (example.doc.text[_unit_start(example.doc, block.unit) : block.end], lab)
         else:
             out.append((block.text, label))
@@ -380,22 +471,32 @@ def _standardiser(dense: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 
 def fit_linear(
-    dense: FloatArray, hashed: Any, y: npt.NDArray[np.int64], *, c: float, n_classes: int
+    dense: FloatArray,
+    hashed: Any,
+    y: npt.NDArray[np.int64],
+    *,
+    alpha: float,
+    n_classes: int,
+    seed: int,
 ) -> Linear:
-    """Fit a multinomial logistic regression and store it as a :class:`Linear` layer."""
-    from sklearn.linear_model import LogisticRegression
+    """Fit a one-vs-rest logistic regression by SGD and store it as a :class:`Linear` layer."""
+    from sklearn.linear_model import SGDClassifier
 
     mean, scale = _standardiser(dense)
     x = _design(dense, hashed, mean, scale)
-    clf = LogisticRegression(C=c, max_iter=MAX_ITER, solver="lbfgs", tol=1e-4)
+    clf = SGDClassifier(
+        loss="log_loss", alpha=alpha, max_iter=SGD_EPOCHS, tol=None, random_state=seed
+    )
     clf.fit(x, y)
     coef = np.zeros((n_classes, x.shape[1]))
-    intercept = np.full(n_classes, -30.0)
-    for j, cls in enumerate(clf.classes_):
-        coef[int(cls)] = clf.coef_[j] if clf.coef_.shape[0] > 1 else clf.coef_[0] * (2 * j - 1)
-        intercept[int(cls)] = (
-            clf.intercept_[j] if clf.coef_.shape[0] > 1 else clf.intercept_[0] * (2 * j - 1)
-        )
+    intercept = np.full(n_classes, ABSENT_CLASS_SCORE)
+    if clf.coef_.shape[0] == 1:  # two classes: scikit-learn stores one row for classes_[1]
+        rows = {int(clf.classes_[1]): (clf.coef_[0], clf.intercept_[0])}
+        rows[int(clf.classes_[0])] = (-clf.coef_[0], -clf.intercept_[0])
+    else:
+        rows = {int(cls): (clf.coef_[j], clf.intercept_[j]) for j, cls in enumerate(clf.classes_)}
+    for cls, (w, b) in rows.items():
+        coef[cls], intercept[cls] = w, b
     n_dense = dense.shape[1]
     return Linear(
         mean=mean,
@@ -406,22 +507,38 @@ def fit_linear(
     )
 
 
+def _predict_linear(layer: Linear, dense: FloatArray, hashed: Any) -> FloatArray:
+    """The layer's probabilities for rows given as a dense part and a sparse hashed part."""
+    assert layer.sparse_weights is not None
+    scores = layer.scores(dense) + hashed @ layer.sparse_weights.T.astype(np.float64)
+    return one_vs_rest(np.asarray(scores))
+
+
 def fit_network(inputs: FloatArray, y: npt.NDArray[np.int64], *, seed: int) -> Network:
     """Fit the context network (an MLP) and store it as a :class:`Network`."""
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
+    if inputs.shape[0] > CONTEXT_MAX_ROWS:
+        pick = np.sort(
+            np.random.default_rng(seed).choice(inputs.shape[0], CONTEXT_MAX_ROWS, replace=False)
+        )
+        inputs, y = inputs[pick], y[pick]
     mean, scale = _standardiser(inputs)
     clf = MLPClassifier(
         hidden_layer_sizes=CONTEXT_HIDDEN,
         alpha=1e-4,
         batch_size=512,
         learning_rate_init=1e-3,
-        max_iter=30,
+        max_iter=CONTEXT_EPOCHS,
         early_stopping=True,
         n_iter_no_change=4,
         random_state=seed,
     )
-    clf.fit((inputs - mean) / scale, y)
+    with warnings.catch_warnings():
+        # The epoch cap is deliberate (time budget); the warning would only repeat it.
+        warnings.simplefilter("ignore", category=ConvergenceWarning)
+        clf.fit((inputs - mean) / scale, y)
     weights = [np.asarray(w) for w in clf.coefs_]
     biases = [np.asarray(b) for b in clf.intercepts_]
     # Map the output columns back to LABELS order (classes_ are sorted label indices).
@@ -482,7 +599,19 @@ def train(
         < AUGMENT_SHARE
         and (aug := augment(ex, seed=seed)) is not None
     ]
-    progress(f"{len(examples)} texts, {len(augmented)} augmented copies")
+    kind_rows = read_kinds(kinds_file)
+    inserted = [
+        ins
+        for ex in examples
+        if random.Random(_seed_for(ex.page_id, ex.source, "pick-insert", str(seed))).random()
+        < INSERT_SHARE
+        and (ins := insert_noise(ex, kind_rows, seed=seed)) is not None
+    ]
+    augmented += inserted
+    progress(
+        f"{len(examples)} texts, {len(augmented)} augmented copies "
+        f"({len(inserted)} with reviewed noise inserted)"
+    )
     all_examples = examples + augmented
     vocabulary = learn_vocabulary(examples)
     matrix = build_matrix(all_examples, vocabulary)
@@ -502,18 +631,19 @@ def train(
     for fold in range(n_folds):
         train_rows = row_folds != fold
         layer = fit_linear(
-            dense[train_rows], hashed[train_rows], y[train_rows], c=BLOCK_C, n_classes=3
+            dense[train_rows],
+            hashed[train_rows],
+            y[train_rows],
+            alpha=BLOCK_ALPHA,
+            n_classes=len(LABELS),
+            seed=seed,
         )
         test_rows = np.flatnonzero(~train_rows)
-        oof[test_rows] = softmax(
-            _design(dense[test_rows], hashed[test_rows], layer.mean, layer.scale)
-            @ np.hstack([layer.dense_weights, layer.sparse_weights]).T
-            + layer.intercept
+        oof[test_rows] = _predict_linear(layer, dense[test_rows], hashed[test_rows])
+        progress(
+            f"block classifier, fold {fold + 1}/{n_folds} ({time.perf_counter() - started:.0f} s)"
         )
-        progress(f"block classifier, fold {fold + 1}/{n_folds} ({time.perf_counter() - started:.0f} s)")
-    ctx_inputs = np.vstack(
-        [context_inputs(oof[a:b], dense[a:b]) for a, b in matrix.doc_slices]
-    )
+    ctx_inputs = np.vstack([context_inputs(oof[a:b], dense[a:b]) for a, b in matrix.doc_slices])
 
     final_oof = np.zeros_like(oof)
     for fold in range(n_folds):
@@ -524,7 +654,7 @@ def train(
     cv = _cv_report(all_examples, matrix, y, oof, final_oof, n_original=len(examples))
     progress(f"grouped CV: {cv}")
 
-    blocks = fit_linear(dense, hashed, y, c=BLOCK_C, n_classes=3)
+    blocks = fit_linear(dense, hashed, y, alpha=BLOCK_ALPHA, n_classes=len(LABELS), seed=seed)
     context = fit_network(ctx_inputs, y, seed=seed)
     progress(f"final block classifier and context network ({time.perf_counter() - started:.0f} s)")
 
@@ -599,7 +729,7 @@ def _cv_report(
         body_f1=round(2 * precision * recall / max(precision + recall, 1e-9), 4),
         first_stage_accuracy=round(float((first.argmax(axis=1) == y).mean()), 4),
         page_scores=page_scores,
-        n_blocks=int(len(y)),
+        n_blocks=len(y),
         n_texts=n_original,
     )
 
@@ -646,12 +776,14 @@ def fit_kinds(
     held = set(rng.sample(pages, max(1, int(len(pages) * KIND_HOLDOUT))))
     test = np.array([r[2] in held for r in rows])
     layer = fit_linear(
-        dense_self[~test], hashed[~test], y[~test], c=KIND_C, n_classes=len(kind_labels)
+        dense_self[~test],
+        hashed[~test],
+        y[~test],
+        alpha=KIND_ALPHA,
+        n_classes=len(kind_labels),
+        seed=seed,
     )
-    scores = layer.scores(dense_self[test]) + (
-        hashed[test] @ layer.sparse_weights.T.astype(np.float64)  # type: ignore[union-attr]
-    )
-    pred = scores.argmax(axis=1)
+    pred = _predict_linear(layer, dense_self[test], hashed[test]).argmax(axis=1)
     per_kind: dict[str, dict[str, float]] = {}
     for k, kind in enumerate(kind_labels):
         tp = int(((pred == k) & (y[test] == k)).sum())
@@ -662,7 +794,9 @@ def fit_kinds(
             "recall": round(tp / n_true, 3) if n_true else 0.0,
             "support": n_true,
         }
-    final = fit_linear(dense_self, hashed, y, c=KIND_C, n_classes=len(kind_labels))
+    final = fit_linear(
+        dense_self, hashed, y, alpha=KIND_ALPHA, n_classes=len(kind_labels), seed=seed
+    )
     report = {
         "n_rows": len(rows),
         "n_heldout": int(test.sum()),
@@ -686,7 +820,8 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         "",
         f"- File: `{model_file.name}` ({size_mb:.2f} MB), format {info.get('format', 1)}",
         f"- Trained: {info['date']} in {info['train_seconds']} s with `{command}`",
-        f"- scikit-learn {info['sklearn_version']}, numpy {info['numpy_version']}, seed {info['seed']}",
+        f"- scikit-learn {info['sklearn_version']}, numpy {info['numpy_version']}, "
+        f"seed {info['seed']}",
         "",
         "## Training data",
         "",
@@ -695,7 +830,8 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         "| set | license | attribution |",
         "|---|---|---|",
         "| wcxb-dev | CC-BY-4.0 | WCXB: Web Content eXtraction Benchmark, © 2026 Murrough Foley |",
-        "| mozilla-readability | Apache-2.0 | Readability test pages, © 2010 Arc90 Inc, Mozilla and contributors |",
+        "| mozilla-readability | Apache-2.0 | Readability test pages, "
+        "© 2010 Arc90 Inc, Mozilla and contributors |",
         "",
         f"{info['n_texts']} page texts ({len(info['converters'])} HTML-to-text converters: "
         f"{', '.join(info['converters'])}), {info['n_augmented']} augmented copies, "
@@ -705,8 +841,9 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         "",
         "## Features",
         "",
-        f"{len(info['dense_features'])} dense features (shape, stopwords, punctuation, second-person "
-        "and call-to-act cues, position, neighbours) and hashed word unigrams, bigrams, "
+        f"{len(info['dense_features'])} dense features (shape, stopwords, punctuation, "
+        "second-person and call-to-act cues, position, neighbours) and hashed word "
+        "unigrams, bigrams, "
         f"character trigrams, first/last word and binned shape crossings in 2^{info['hash_bits']} "
         "buckets. See `boilerstrip/features.py`.",
         "",
