@@ -4,8 +4,9 @@ A thin front end over the library: it reads records with
 :mod:`boilerstrip.io`, cleans them with :func:`boilerstrip.batch.parallel_map`
 (in worker processes with ``-j``) and writes them back, in input order.
 
-Exit codes: 0 done (bad records, if any, are reported and counted), 1 a
-problem while running (unreadable model, unwritable output), 2 a usage problem
+Exit codes: 0 done (bad records, if any, saved with ``--errors`` or
+``--keep-errors``), 1 a problem while running (unreadable model, unwritable
+output) or bad records that were only listed on stderr, 2 a usage problem
 (unknown option, missing input), 130 interrupted, 141 output pipe closed.
 
 Example:
@@ -19,7 +20,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import importlib
 import json
 import os
 import shutil
@@ -180,8 +180,9 @@ standard input gives text and everything else gives JSON lines.
 bad records (invalid JSON, missing or non-string text, bytes that are not UTF-8,
 binary data, records over --max-bytes, a record that fails to clean) never stop
 the run: they go to --errors FILE as JSON lines with file, line and reason, or
-stay in the output with an "error" field (--keep-errors), or are listed on stderr.
-At the end a summary on stderr counts them: records in = records out + errors.
+stay in the output with an "error" field (--keep-errors), or are listed on stderr
+(and the exit code is then 1). At the end a summary on stderr counts them:
+records in = records out + errors.
 
 examples:
   boilerstrip clean page.txt > body.txt
@@ -314,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     clean.add_argument("--model", metavar="PATH", help="model file (default: the shipped one)")
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
-    clean.set_defaults(handler=run_clean)
+    clean.set_defaults(func=run_clean)
 
     classify = commands.add_parser(
         "classify",
@@ -332,14 +333,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour the labels (default: auto, when stdout is a terminal)",
     )
     classify.add_argument("--model", metavar="PATH", help="model file (default: the shipped one)")
-    classify.set_defaults(handler=run_classify)
+    classify.set_defaults(func=run_classify)
 
-    try:
-        eval_cli = importlib.import_module("boilerstrip.eval_cli")
-    except ImportError:  # the eval command is optional until its module exists
-        pass
-    else:
-        eval_cli.register(commands)
+    from boilerstrip import eval_cli
+
+    eval_cli.register(commands)
     return parser
 
 
@@ -358,7 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error argparse reported
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
-        code: int = args.handler(args)
+        code: int = args.func(args)
     except UsageError as exc:
         _error(str(exc))
         return EXIT_USAGE
@@ -420,11 +418,14 @@ def _plan_output(args: argparse.Namespace, inputs: Sequence[str], stdin_format: 
     if folder and requested is not Format.TEXT:
         raise UsageError(f"{args.output}: a folder output holds text files; use a file name")
     if folder:
+        assert path is not None
         for name in inputs:
             if name == "-" or (Path(name).is_file() and _input_format(args, name) != Format.TEXT):
                 raise UsageError(
                     f"{name}: writing a folder needs text files as input; use -o FILE.jsonl"
                 )
+            if Path(name).is_dir() and path.resolve().is_relative_to(Path(name).resolve()):
+                raise UsageError(f"{args.output}: the output folder is inside the input {name}")
     return Plan(format=requested, path=path, folder=folder)
 
 
@@ -466,9 +467,9 @@ def _parquet_output_schema(args: argparse.Namespace, sources: Sequence[str]) -> 
     first = next((n for n in sources if n != "-" and Path(n).is_file()), None)
     if first is None or _input_format(args, first) is not Format.PARQUET:
         return None
+    schema = parquet_schema(Path(first), name=first)
     import pyarrow as pa
 
-    schema = parquet_schema(Path(first), name=first)
     out_field = args.output_field or args.text_field
     if out_field not in schema.names:
         schema = schema.append(pa.field(out_field, pa.string()))
@@ -683,6 +684,8 @@ def run_clean(args: argparse.Namespace) -> int:
         raise
     if not args.quiet:
         _print_summary(tally, skipped, args, time.monotonic() - progress.started, progress.bytes)
+    if tally.errors and not (args.errors or args.keep_errors):
+        return EXIT_RUNTIME  # some records were neither written nor saved anywhere
     return EXIT_OK
 
 

@@ -1,0 +1,473 @@
+"""Throughput of ``boilerstrip clean`` on ~10,000 pages of ~10 KB, beside jusText and C4.
+
+Usage::
+
+    python benchmarks/throughput.py DATA_DIR [--work-dir /tmp/boilerstrip-bench]
+
+``DATA_DIR`` holds the benchmark sets (wcxb-dev, mozilla-readability, dragnet,
+cleaneval, l3s-gn1). Their HTML is converted to text with boilerstrip's
+default converter and cut or joined into pages of about ``--page-bytes``
+bytes; the corpus (``pages.jsonl``) and a 10 MB document are cached in
+``--work-dir``, never in the repository. Then, in one run:
+
+* the ``boilerstrip clean`` command on the whole corpus at ``-j 1`` and
+  ``-j 2`` (wall time of the whole command: start-up, model load, JSON
+  reading and writing), and its peak memory;
+* :func:`boilerstrip.clean` in this process, one thread;
+* the C4 line rules and jusText (``boilerstrip.peers``) on the same texts;
+* the model's load time in a fresh process and its file size;
+* peak memory of a process cleaning one 10 MB document.
+
+The results replace the section between ``<!-- throughput:start -->`` and
+``<!-- throughput:end -->`` in ``benchmarks/RESULTS.md``; other sections stay.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+START_MARK = "<!-- throughput:start -->"
+END_MARK = "<!-- throughput:end -->"
+
+HTML_PATTERNS = (
+    "wcxb-dev/dev/html/*.html.gz",
+    "mozilla-readability/test-pages/*/source.html.gz",
+    "dragnet/HTML/*.html.gz",
+    "cleaneval/*/input/*.html.gz",
+    "l3s-gn1/original/*.html.gz",
+)
+"""The page HTML of each benchmark set (not gold files or annotated copies)."""
+
+DEFAULT_PAGES = 10_000
+DEFAULT_PAGE_BYTES = 10_000
+"""~10 KB: the size the issue's throughput target is stated for."""
+
+DEFAULT_PEER_PAGES = 1_000
+"""jusText runs at tens of pages per second: 1,000 pages measure it within a minute."""
+
+BIG_DOCUMENT_BYTES = 10_000_000
+"""The single large document whose peak memory is measured."""
+
+TARGET_DOCS_PER_CORE = 450
+TARGET_SPEEDUP = 1.7
+
+
+def _python() -> str:
+    return sys.executable
+
+
+def _env() -> dict[str, str]:
+    path = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": str(ROOT) + (os.pathsep + path if path else "")}
+
+
+# --- corpus ---------------------------------------------------------------------------------
+
+
+def _html_files(data_dir: Path) -> list[Path]:
+    files: list[Path] = []
+    for pattern in HTML_PATTERNS:
+        files.extend(sorted(data_dir.glob(pattern)))
+    if not files:
+        raise SystemExit(
+            f"{data_dir}: no benchmark HTML found (looked for {HTML_PATTERNS[0]}, ...)"
+        )
+    return files
+
+
+def _source_texts(data_dir: Path, work_dir: Path) -> list[str]:
+    cache = work_dir / "source-texts.jsonl"
+    if cache.exists():
+        return [json.loads(line) for line in cache.read_text(encoding="utf-8").splitlines()]
+    import gzip
+
+    from boilerstrip.convert import decode_html, html_to_text
+
+    texts: list[str] = []
+    files = _html_files(data_dir)
+    print(
+        f"converting {len(files):,} HTML pages to text (once; cached in {cache})", file=sys.stderr
+    )
+    for path in files:
+        raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        try:
+            text = html_to_text(decode_html(raw))
+        except Exception as exc:  # a page the converter cannot read is left out
+            print(f"  skipped {path}: {exc}", file=sys.stderr)
+            continue
+        if text.strip():
+            texts.append(text)
+    with cache.open("w", encoding="utf-8") as fh:
+        for text in texts:
+            fh.write(json.dumps(text, ensure_ascii=False) + "\n")
+    return texts
+
+
+def _pages(texts: Sequence[str], *, count: int, size: int) -> Iterator[str]:
+    """``count`` pages of about ``size`` UTF-8 bytes, cut at line ends.
+
+    Page ``i`` starts with source text ``i``; shorter texts are followed by the
+    next ones until the page is full, so pages keep real layout and noise.
+    """
+    n = len(texts)
+    for i in range(count):
+        lines: list[str] = []
+        total = 0
+        j = i
+        while total < size:
+            for line in texts[j % n].split("\n"):
+                lines.append(line)
+                total += len(line.encode("utf-8")) + 1
+                if total >= size:
+                    break
+            j += 1
+        yield "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    path: Path
+    texts: list[str]
+    megabytes: float
+
+
+def build_corpus(data_dir: Path, work_dir: Path, *, count: int, size: int) -> Corpus:
+    work_dir.mkdir(parents=True, exist_ok=True)
+    path = work_dir / f"pages-{count}x{size}.jsonl"
+    if path.exists():
+        texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+    else:
+        texts = list(_pages(_source_texts(data_dir, work_dir), count=count, size=size))
+        with path.open("w", encoding="utf-8") as fh:
+            for i, text in enumerate(texts):
+                fh.write(json.dumps({"id": i, "text": text}, ensure_ascii=False) + "\n")
+    megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    return Corpus(path=path, texts=texts, megabytes=megabytes)
+
+
+# --- measurements ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    docs: int
+    megabytes: float
+    peak_rss_mb: float
+
+    @property
+    def docs_per_s(self) -> float:
+        return self.docs / self.seconds
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.megabytes / self.seconds
+
+
+def _run_measured(argv: Sequence[str], work_dir: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of a command: the largest process of its tree."""
+    log = work_dir / "command.log"
+    with log.open("wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, env=_env(), stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{log.read_text()}")
+    return seconds, usage.ru_maxrss / 1024  # kB on Linux
+
+
+def time_command(corpus: Corpus, work_dir: Path, jobs: int) -> Run:
+    out = work_dir / f"out-j{jobs}.jsonl"
+    argv = [_python(), "-m", "boilerstrip", "clean", str(corpus.path), "-o", str(out)]
+    seconds, peak = _run_measured([*argv, "-j", str(jobs), "-q"], work_dir)
+    lines = sum(1 for _ in out.open(encoding="utf-8"))
+    if lines != len(corpus.texts):
+        raise SystemExit(f"-j {jobs}: {lines} records out of {len(corpus.texts)}")
+    out.unlink()
+    return Run(seconds, len(corpus.texts), corpus.megabytes, peak)
+
+
+def time_in_process(name: str, func: object, texts: Sequence[str]) -> Run:
+    extract = func if callable(func) else None
+    assert extract is not None
+    started = time.perf_counter()
+    for text in texts:
+        extract(text)
+    seconds = time.perf_counter() - started
+    megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    print(f"  {name}: {len(texts) / seconds:,.0f} pages/s", file=sys.stderr)
+    return Run(seconds, len(texts), megabytes, 0.0)
+
+
+LOAD_SCRIPT = """
+import time
+t0 = time.perf_counter()
+import boilerstrip.core
+from boilerstrip.model import default_model, default_model_path
+t1 = time.perf_counter()
+default_model()
+t2 = time.perf_counter()
+print(t1 - t0, t2 - t1, default_model_path().stat().st_size)
+"""
+
+BIG_SCRIPT = """
+import resource, sys, time
+import boilerstrip
+from boilerstrip.model import default_model
+default_model()
+boilerstrip.clean("warm up")
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+text = open(sys.argv[1], encoding="utf-8").read()
+t = time.perf_counter()
+out = boilerstrip.clean(text)
+seconds = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(before / 1024, peak / 1024, seconds, len(text.encode("utf-8")), len(out.encode("utf-8")))
+"""
+
+
+@dataclass(frozen=True)
+class ModelLoad:
+    import_s: float
+    load_s: float
+    file_bytes: int
+
+
+def time_model_load() -> ModelLoad:
+    out = subprocess.run(
+        [_python(), "-c", LOAD_SCRIPT], env=_env(), capture_output=True, check=True, text=True
+    ).stdout.split()
+    return ModelLoad(float(out[0]), float(out[1]), int(out[2]))
+
+
+@dataclass(frozen=True)
+class BigDocument:
+    rss_before_mb: float
+    rss_peak_mb: float
+    seconds: float
+    in_bytes: int
+    out_bytes: int
+
+
+def measure_big_document(corpus: Corpus, work_dir: Path) -> BigDocument:
+    path = work_dir / "big-document.txt"
+    if not path.exists():
+        parts: list[str] = []
+        total = 0
+        for text in corpus.texts:
+            parts.append(text)
+            total += len(text.encode("utf-8")) + 1
+            if total >= BIG_DOCUMENT_BYTES:
+                break
+        path.write_text("\n".join(parts), encoding="utf-8")
+    out = subprocess.run(
+        [_python(), "-c", BIG_SCRIPT, str(path)],
+        env=_env(),
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout.split()
+    return BigDocument(float(out[0]), float(out[1]), float(out[2]), int(out[3]), int(out[4]))
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def _section(
+    *,
+    args: argparse.Namespace,
+    corpus: Corpus,
+    j1: Run,
+    j2: Run,
+    here: Run,
+    c4: Run | None,
+    justext: Run | None,
+    peer_note: str,
+    load: ModelLoad,
+    big: BigDocument,
+    minutes: float,
+    load_avg: tuple[float, float, float],
+) -> str:
+    speedup = j2.docs_per_s / j1.docs_per_s
+    per_core_ok = j1.docs_per_s >= TARGET_DOCS_PER_CORE
+    speedup_ok = speedup >= TARGET_SPEEDUP
+    mean_kb = corpus.megabytes * 1000 / len(corpus.texts)
+    lines = [
+        START_MARK,
+        "## Throughput",
+        "",
+        f"Generated {date.today().isoformat()} by `python benchmarks/throughput.py "
+        f"{args.data_dir}` in {minutes:.1f} minutes on {platform.machine()}, "
+        f"{os.cpu_count()} cores (shared; load average {load_avg[0]:.2f} at start), "
+        f"Python {platform.python_version()}. Rerun that command to regenerate this section.",
+        "",
+        f"Input: {len(corpus.texts):,} pages of text ({corpus.megabytes:,.1f} MB, "
+        f"{mean_kb:.1f} KB a page on average) made from the HTML of the benchmark sets "
+        "(converted with boilerstrip's default converter; short pages joined with the next "
+        "ones and cut at a line end near 10 KB), as one JSONL file.",
+        "",
+        "| what | docs/s | MB/s | wall s | peak RSS MB |",
+        "|---|---|---|---|---|",
+        f"| `boilerstrip clean pages.jsonl -o out.jsonl -j 1` | {j1.docs_per_s:,.0f} | "
+        f"{j1.mb_per_s:.2f} | {j1.seconds:.1f} | {j1.peak_rss_mb:,.0f} |",
+        f"| `boilerstrip clean pages.jsonl -o out.jsonl -j 2` | {j2.docs_per_s:,.0f} | "
+        f"{j2.mb_per_s:.2f} | {j2.seconds:.1f} | {j2.peak_rss_mb:,.0f} (largest process) |",
+        f"| `boilerstrip.clean(text)`, one thread, in process | {here.docs_per_s:,.0f} | "
+        f"{here.mb_per_s:.2f} | {here.seconds:.1f} | - |",
+    ]
+    if c4 is not None:
+        lines.append(
+            f"| C4 line rules (`boilerstrip.peers`), {c4.docs:,} pages | {c4.docs_per_s:,.0f} | "
+            f"{c4.mb_per_s:.2f} | {c4.seconds:.1f} | - |"
+        )
+    if justext is not None:
+        lines.append(
+            f"| jusText on the text (`boilerstrip.peers`), {justext.docs:,} pages | "
+            f"{justext.docs_per_s:,.0f} | {justext.mb_per_s:.2f} | {justext.seconds:.1f} | - |"
+        )
+    lines += [
+        "",
+        "Ratios:",
+        "",
+        f"- `-j 2` / `-j 1`: **{speedup:.2f}x** (target ≥ {TARGET_SPEEDUP}x: "
+        f"{'met' if speedup_ok else 'not met'}).",
+        f"- `-j 1` through the whole command: **{j1.docs_per_s:,.0f} docs/s** on one core "
+        f"(target ≥ {TARGET_DOCS_PER_CORE}: {'met' if per_core_ok else 'not met'}); the command "
+        f"runs at {j1.docs_per_s / here.docs_per_s:.0%} of `clean()` in process (the rest is "
+        "start-up, model load, JSON reading and writing).",
+    ]
+    if c4 is not None:
+        lines.append(
+            f"- `clean()` / C4 rules: {here.docs_per_s / c4.docs_per_s:.2f}x the pages per second."
+        )
+    if justext is not None:
+        lines.append(
+            f"- `clean()` / jusText: {here.docs_per_s / justext.docs_per_s:.1f}x "
+            "the pages per second."
+        )
+    if peer_note:
+        lines.append(f"- {peer_note}")
+    lines += [
+        "",
+        f"Model: file {load.file_bytes / 1e6:.2f} MB; in a fresh process, importing boilerstrip "
+        f"takes {load.import_s:.2f} s and loading the model {load.load_s:.2f} s.",
+        "",
+        f"One {big.in_bytes / 1e6:.1f} MB document: cleaned in {big.seconds:.1f} s "
+        f"({big.in_bytes / 1e6 / big.seconds:.2f} MB/s); peak RSS {big.rss_peak_mb:,.0f} MB "
+        f"against {big.rss_before_mb:,.0f} MB with the model loaded before it "
+        f"(+{big.rss_peak_mb - big.rss_before_mb:,.0f} MB, "
+        f"{(big.rss_peak_mb - big.rss_before_mb) / (big.in_bytes / 1e6):.0f}x the input size).",
+        "",
+        "Timings are wall-clock on a shared machine; expect a few percent of noise between runs.",
+        END_MARK,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(section: str, results: Path) -> None:
+    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
+    if START_MARK in text and END_MARK in text:
+        before = text[: text.index(START_MARK)]
+        after = text[text.index(END_MARK) + len(END_MARK) :].lstrip("\n")
+        text = before + section + ("\n" + after if after else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    fd, temp = tempfile.mkstemp(dir=results.parent, prefix=".RESULTS.", suffix=".part")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.chmod(temp, 0o644)
+    os.replace(temp, results)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("data_dir", type=Path, help="folder with the benchmark sets")
+    parser.add_argument("--work-dir", type=Path, default=Path("/tmp/boilerstrip-bench"))
+    parser.add_argument("--pages", type=int, default=DEFAULT_PAGES)
+    parser.add_argument("--page-bytes", type=int, default=DEFAULT_PAGE_BYTES)
+    parser.add_argument("--peer-pages", type=int, default=DEFAULT_PEER_PAGES)
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
+    args = parser.parse_args(argv)
+    if args.work_dir.resolve().is_relative_to(ROOT):
+        parser.error("--work-dir must be outside the repository")
+    started = time.perf_counter()
+    load_avg = os.getloadavg()
+    sys.path.insert(0, str(ROOT))
+
+    corpus = build_corpus(args.data_dir, args.work_dir, count=args.pages, size=args.page_bytes)
+    print(f"corpus: {len(corpus.texts):,} pages, {corpus.megabytes:.1f} MB", file=sys.stderr)
+
+    load = time_model_load()
+    j1 = time_command(corpus, args.work_dir, 1)
+    print(f"  clean -j 1: {j1.docs_per_s:,.0f} docs/s", file=sys.stderr)
+    j2 = time_command(corpus, args.work_dir, 2)
+    print(f"  clean -j 2: {j2.docs_per_s:,.0f} docs/s", file=sys.stderr)
+
+    import boilerstrip
+    from boilerstrip.model import default_model
+
+    default_model()
+    here = time_in_process("clean()", boilerstrip.clean, corpus.texts)
+
+    c4: Run | None = None
+    justext: Run | None = None
+    peer_note = ""
+    try:
+        from boilerstrip.peers import make_system
+    except ImportError:
+        peer_note = "peers not measured: boilerstrip.peers is not available in this checkout."
+    else:
+        subset = corpus.texts[: args.peer_pages]
+        c4_system = make_system("c4")
+        c4 = time_in_process("c4", lambda t: c4_system.extract(text=t, html=None), corpus.texts)
+        try:
+            js = make_system("justext")
+        except Exception as exc:  # the bench extra may be missing
+            peer_note = f"jusText not measured: {exc}"
+        else:
+            justext = time_in_process("justext", lambda t: js.extract(text=t, html=None), subset)
+            peer_note = (
+                f"jusText read the first {len(subset):,} pages (it is slow); "
+                "the others read all of them."
+            )
+
+    big = measure_big_document(corpus, args.work_dir)
+    minutes = (time.perf_counter() - started) / 60
+    section = _section(
+        args=args,
+        corpus=corpus,
+        j1=j1,
+        j2=j2,
+        here=here,
+        c4=c4,
+        justext=justext,
+        peer_note=peer_note,
+        load=load,
+        big=big,
+        minutes=minutes,
+        load_avg=load_avg,
+    )
+    print(section)
+    if not args.no_write:
+        write_section(section, args.results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
