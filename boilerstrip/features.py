@@ -75,9 +75,9 @@ LEXICON_BITS = 16
 """Word lists (stopwords, second person) are looked up in a 2**16 bit table: one
 table read per token; a false hit needs a hash collision (under 1% of tokens)."""
 
-URL_OR_EMAIL = ("http:", "https:", "HTTP", "www.", "WWW.", "@", ".com", ".org", ".net")
-"""Substrings of links and e-mail addresses (searched with str.find, which is fast)."""
-COPYRIGHT = ("©", "(c)", "(C)", "opyright", "OPYRIGHT", "&copy")
+URL_OR_EMAIL = ("http", "www.", "@", ".com", ".org", ".net")
+"""Lower-case substrings of links and e-mail addresses (found with str.find, which is fast)."""
+COPYRIGHT = ("©", "(c)", "copyright", "&copy")
 """Substrings of copyright notices."""
 
 SECOND_PERSON_AND_CALLS = frozenset(
@@ -286,17 +286,13 @@ def _lower(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     return out
 
 
-def _mix(h: UIntArray, salt: int) -> UIntArray:
-    """Finalise 64-bit hashes (splitmix64) with a namespace salt."""
-    with np.errstate(over="ignore"):
-        x = h ^ np.uint64(salt * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)
-        x = (x ^ (x >> np.uint64(30))) * _MIX1
-        x = (x ^ (x >> np.uint64(27))) * _MIX2
-        return x ^ (x >> np.uint64(31))
-
-
 def _bucket(h: UIntArray, salt: int) -> IntArray:
-    return (_mix(h, salt) >> np.uint64(64 - HASH_BITS)).astype(np.int64)
+    """Bucket of each 64-bit hash in namespace ``salt``: one xor-shift-multiply round,
+    whose top bits depend on every bit of the input (multiplicative hashing)."""
+    with np.errstate(over="ignore"):
+        x = (h + np.uint64(salt * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)) * _MIX1
+        x = (x ^ (x >> np.uint64(29))) * _MIX2
+        return (x >> np.uint64(64 - HASH_BITS)).astype(np.int64)
 
 
 def word_hashes(words: Sequence[str]) -> UIntArray:
@@ -413,8 +409,11 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
         ((classes[last] & CLOSER) > 0) & ((classes[before_last] & TERMINAL) > 0)
     )
 
-    url_like = _has_match(URL_OR_EMAIL, joined, owner, n_blocks)
-    copyright_like = _has_match(COPYRIGHT, joined, owner, n_blocks)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):  # a few letters lower-case to two characters
+        lowered = joined
+    url_like = _has_match(URL_OR_EMAIL, lowered, owner, n_blocks)
+    copyright_like = _has_match(COPYRIGHT, lowered, owner, n_blocks)
     whole_slot = _bucket(_span_hashes(lower, block_starts, block_starts + lengths), NS_WHOLE)
     repeats = (np.bincount(whole_slot, minlength=N_BUCKETS)[whole_slot] - 1).astype(np.float64)
 
@@ -479,6 +478,7 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
         lower=lower,
         owner=owner,
         is_nul=is_nul,
+        char_pos=np.arange(cps.shape[0], dtype=np.int64) - block_starts[owner],
         tok_hash=tok_hash,
         tok_owner=tok_owner,
         self_cols=self_cols,
@@ -493,6 +493,7 @@ def _hashed(
     lower: npt.NDArray[np.uint32],
     owner: IntArray,
     is_nul: npt.NDArray[np.bool_],
+    char_pos: IntArray,
     tok_hash: UIntArray,
     tok_owner: IntArray,
     self_cols: dict[str, FloatArray],
@@ -529,12 +530,12 @@ def _hashed(
         last[:-1] = tok_owner[1:] != tok_owner[:-1]
         add(tok_owner[first], _bucket(tok_hash[first], NS_FIRST), False)
         add(tok_owner[last], _bucket(tok_hash[last], NS_LAST), False)
-    # Character trigrams inside blocks.
+    # Character trigrams inside blocks, from the start of each block only.
     if lower.shape[0] >= 3:
         with np.errstate(over="ignore"):
             c = lower.astype(np.uint64)
             tri = (c[:-2] * _POLY + c[1:-1]) * _POLY + c[2:]
-        ok = ~(is_nul[:-2] | is_nul[1:-1] | is_nul[2:])
+        ok = ~(is_nul[:-2] | is_nul[1:-1] | is_nul[2:]) & (char_pos[:-2] < CHAR_NGRAM_PREFIX)
         add(owner[:-2][ok], _bucket(tri[ok], NS_CHAR3), True)
     # Binned dense cues and their crossings: the non-linear part of a linear model.
     shape_codes = _shape_codes(self_cols, rel_index)
@@ -547,6 +548,11 @@ def _hashed(
         np.concatenate(vals) if vals else np.zeros(0),
     )
 
+
+CHAR_NGRAM_PREFIX = 200
+"""Character trigrams are taken from a block's first 200 characters: they tell a
+short widget from prose; past that point a paragraph is prose anyway, and the
+cap keeps long paragraphs from costing time and model weight."""
 
 LENGTH_BINS = np.array([1, 2, 4, 8, 16, 32, 64, 128])
 """Token-count bin edges: one word, a label, a headline, a sentence, a paragraph."""
@@ -594,7 +600,10 @@ def _short_run_lengths(short: npt.NDArray[np.bool_]) -> FloatArray:
 
 
 def _has_match(needles: tuple[str, ...], joined: str, owner: IntArray, n: int) -> FloatArray:
-    """1.0 for each block that contains one of ``needles``, else 0.0."""
+    """1.0 for each block that contains one of ``needles``, else 0.0.
+
+    ``joined`` must have the same length as the text ``owner`` indexes.
+    """
     out = np.zeros(n)
     starts: list[int] = []
     for needle in needles:

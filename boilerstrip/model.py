@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from boilerstrip.errors import ModelError, ModelVersionError
-from boilerstrip.features import HASH_BITS, Features, Vocabulary
+from boilerstrip.features import DENSE_NAMES, HASH_BITS, Features, Vocabulary
 from boilerstrip.types import Kind, Label
 
 FloatArray = npt.NDArray[np.float64]
@@ -212,6 +212,12 @@ class Model:
                 f"this boilerstrip into {HASH_BITS}"
             )
         _check_sklearn(str(payload.get("sklearn_version", "")), source)
+        n_dense = np.asarray(payload["blocks"]["dense_weights"]).shape[1]
+        if n_dense != len(DENSE_NAMES):
+            raise ModelVersionError(
+                f"{source}: model expects {n_dense} dense features, this boilerstrip computes "
+                f"{len(DENSE_NAMES)}; retrain with `python -m boilerstrip.train`"
+            )
         ctx = payload["context"]
         return cls(
             vocabulary=Vocabulary(np.asarray(payload["stopword_hashes"], dtype=np.uint64)),
