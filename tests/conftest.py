@@ -1,0 +1,90 @@
+"""Shared test helpers: a tiny hand-built model, and the ``slow`` marker.
+
+The toy model needs no model file: it keeps blocks of seven or more words that
+end a sentence and drops the rest, so tests of the pipeline's plumbing (types,
+offsets, odd input) run even where the shipped model is not there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from boilerstrip.features import DENSE_NAMES, Vocabulary
+from boilerstrip.model import Linear, Model, Network, default_model_path
+from boilerstrip.smooth import WINDOW
+from boilerstrip.types import Kind
+
+TOY_SPARSE_WIDTH = 1 << 8
+"""A small power of two: the toy model's hashed weights are all zero anyway."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: a test that takes several seconds")
+
+
+def toy_model() -> Model:
+    """A model whose body score is ``2 * log(1 + words) + 3 * ends_terminal - 7``.
+
+    Against a noise score of 0 that keeps seven or more words ending in a
+    stop, or 33 or more words without one.
+
+    The context network passes the first stage's body and title log-odds of
+    the block itself through unchanged.
+    """
+    n_dense = len(DENSE_NAMES)
+    block_w = np.zeros((3, n_dense))
+    block_w[0, DENSE_NAMES.index("log_tokens")] = 2.0
+    block_w[0, DENSE_NAMES.index("ends_terminal")] = 3.0
+    blocks = Linear(
+        mean=np.zeros(n_dense),
+        scale=np.ones(n_dense),
+        dense_weights=block_w,
+        sparse_weights=np.zeros((3, TOY_SPARSE_WIDTH), dtype=np.float32),
+        intercept=np.array([-7.0, -8.0, 0.0]),
+    )
+    n_inputs = 2 * (2 * WINDOW + 1) + 4 + n_dense
+    own = 2 * WINDOW  # column of the block's own body log-odds; title is the next one
+    hidden = np.zeros((n_inputs, 4))
+    hidden[own, 0], hidden[own, 1] = 1.0, -1.0
+    hidden[own + 1, 2], hidden[own + 1, 3] = 1.0, -1.0
+    out = np.zeros((4, 3))
+    out[0, 0], out[1, 0], out[2, 1], out[3, 1] = 1.0, -1.0, 1.0, -1.0
+    context = Network(
+        mean=np.zeros(n_inputs),
+        scale=np.ones(n_inputs),
+        weights=(hidden, out),
+        biases=(np.zeros(4), np.zeros(3)),
+    )
+    kind_labels = (Kind.NAVIGATION, Kind.SHARE, Kind.OTHER)
+    kind_w = np.zeros((3, n_dense))
+    kind_w[0, DENSE_NAMES.index("nav_separators_per_token")] = 5.0
+    kinds = Linear(
+        mean=np.zeros(n_dense),
+        scale=np.ones(n_dense),
+        dense_weights=kind_w,
+        sparse_weights=np.zeros((3, TOY_SPARSE_WIDTH), dtype=np.float32),
+        intercept=np.array([-1.0, -2.0, 0.0]),
+    )
+    return Model(
+        vocabulary=Vocabulary.empty(),
+        blocks=blocks,
+        context=context,
+        kinds=kinds,
+        kind_labels=kind_labels,
+    )
+
+
+@pytest.fixture(scope="session")
+def toy() -> Model:
+    """The toy model (see :func:`toy_model`)."""
+    return toy_model()
+
+
+HAS_DEFAULT_MODEL = default_model_path().is_file()
+needs_default_model = pytest.mark.skipif(
+    not HAS_DEFAULT_MODEL,
+    reason=f"the shipped model {default_model_path()} does not exist yet (it is trained "
+    "and committed separately)",
+)
+"""Skip marker for tests of the shipped model's decisions."""

@@ -1,0 +1,276 @@
+"""Tests of boilerstrip.model: save, load, version checks and the default model."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pytest
+from conftest import needs_default_model
+
+import boilerstrip.model as model_module
+from boilerstrip.core import classify
+from boilerstrip.errors import BoilerstripError, ModelError, ModelVersionError
+from boilerstrip.features import HASH_BITS
+from boilerstrip.model import (
+    FORMAT_VERSION,
+    LABELS,
+    MODEL_FILENAME,
+    Model,
+    default_model,
+    default_model_path,
+)
+from boilerstrip.types import Label
+
+DATA = Path(__file__).parent / "data"
+SEED = (DATA / "independent-nato-turkey.txt").read_text(encoding="utf-8")
+TEXTS = [
+    SEED,
+    "Home | News\nThe council met on Monday and agreed to repair the bridge next spring.\nShare",
+    "首页 | 新闻\n市议会周一开会，经过长时间辩论后同意明年春天修复旧桥。",
+]
+
+MAX_MODEL_BYTES = 10_000_000
+"""The shipped model's size budget."""
+
+
+def payload_of(path: Path) -> dict[str, Any]:
+    data = joblib.load(path)
+    assert isinstance(data, dict)
+    return data
+
+
+def assert_same_model(a: Model, b: Model) -> None:
+    for layer_a, layer_b in ((a.blocks, b.blocks), (a.kinds, b.kinds)):
+        np.testing.assert_array_equal(layer_a.mean, layer_b.mean)
+        np.testing.assert_array_equal(layer_a.scale, layer_b.scale)
+        np.testing.assert_array_equal(layer_a.dense_weights, layer_b.dense_weights)
+        np.testing.assert_array_equal(layer_a.sparse_weights, layer_b.sparse_weights)
+        np.testing.assert_array_equal(layer_a.intercept, layer_b.intercept)
+    assert len(a.context.weights) == len(b.context.weights)
+    arrays_a = a.context.weights + a.context.biases
+    for wa, wb in zip(arrays_a, b.context.weights + b.context.biases, strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    np.testing.assert_array_equal(a.vocabulary.stopword_hashes, b.vocabulary.stopword_hashes)
+    assert a.kind_labels == b.kind_labels
+    assert a.labels == b.labels == LABELS
+
+
+@pytest.fixture
+def toy_file(toy: Model, tmp_path: Path) -> Path:
+    path = tmp_path / "toy.joblib"
+    toy.save(path)
+    return path
+
+
+# --------------------------------------------------------------------------- round trip
+
+
+def test_save_load_round_trip_gives_identical_decisions(toy: Model, toy_file: Path) -> None:
+    loaded = Model.load(toy_file)
+    assert_same_model(toy, loaded)
+    for text in TEXTS:
+        assert classify(text, model=loaded) == classify(text, model=toy)
+
+
+def test_load_accepts_str_paths(toy_file: Path) -> None:
+    assert_same_model(Model.load(str(toy_file)), Model.load(toy_file))
+
+
+def test_save_records_format_hash_bits_and_sklearn(toy_file: Path) -> None:
+    import sklearn
+
+    payload = payload_of(toy_file)
+    assert payload["format_version"] == FORMAT_VERSION
+    assert payload["hash_bits"] == HASH_BITS
+    assert payload["sklearn_version"] == sklearn.__version__
+
+
+def test_info_survives_the_round_trip(toy: Model, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    with_info = replace(toy, info={"seed": 3, "trained_on": ["x"]})
+    path = tmp_path / "info.joblib"
+    with_info.save(path)
+    assert dict(Model.load(path).info) == {"seed": 3, "trained_on": ["x"]}
+
+
+@needs_default_model
+def test_default_model_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "copy.joblib"
+    default_model().save(path)
+    loaded = Model.load(path)
+    assert_same_model(default_model(), loaded)
+    for text in TEXTS:
+        assert classify(text, model=loaded) == classify(text, model=default_model())
+
+
+# --------------------------------------------------------------------------- bad files
+
+
+def test_missing_file_raises_model_error_naming_the_path(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere" / "model.joblib"
+    with pytest.raises(ModelError, match=re.escape(str(path))):
+        Model.load(path)
+
+
+def test_directory_is_not_a_model_file(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match=re.escape(str(tmp_path))):
+        Model.load(tmp_path)
+
+
+def test_text_file_raises_model_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("this is not a model\n", encoding="utf-8")
+    with pytest.raises(ModelError, match=re.escape(str(path))) as info:
+        Model.load(path)
+    assert not isinstance(info.value, ModelVersionError)
+
+
+def test_joblib_list_raises_model_error(tmp_path: Path) -> None:
+    path = tmp_path / "list.joblib"
+    joblib.dump([1, 2, 3], path)
+    with pytest.raises(ModelError, match=re.escape(f"{path} is not a boilerstrip model file")):
+        Model.load(path)
+
+
+def test_joblib_dict_without_format_raises_model_error(tmp_path: Path) -> None:
+    path = tmp_path / "dict.joblib"
+    joblib.dump({"weights": [1.0]}, path)
+    with pytest.raises(ModelError, match=re.escape(str(path))):
+        Model.load(path)
+
+
+def test_truncated_file_raises_model_error(toy_file: Path, tmp_path: Path) -> None:
+    data = toy_file.read_bytes()
+    path = tmp_path / "truncated.joblib"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelError, match=re.escape(str(path))):
+        Model.load(path)
+
+
+@pytest.mark.parametrize("missing", ["blocks", "context", "kinds", "kind_labels"])
+def test_payload_missing_a_part_raises_model_error(
+    toy_file: Path, tmp_path: Path, missing: str
+) -> None:
+    """A file with the right format number but a part missing is a bad model file,
+    and the error names the file (not a bare KeyError)."""
+    payload = payload_of(toy_file)
+    del payload[missing]
+    path = tmp_path / f"no-{missing}.joblib"
+    joblib.dump(payload, path)
+    with pytest.raises(ModelError, match=re.escape(str(path))):
+        Model.load(path)
+
+
+def test_errors_share_one_base_class() -> None:
+    assert issubclass(ModelVersionError, ModelError)
+    assert issubclass(ModelError, BoilerstripError)
+
+
+# --------------------------------------------------------------------------- versions
+
+
+@pytest.mark.parametrize("version", [FORMAT_VERSION + 1, 0, "1"])
+def test_other_format_version_raises_version_error(
+    toy_file: Path, tmp_path: Path, version: object
+) -> None:
+    payload = payload_of(toy_file)
+    payload["format_version"] = version
+    path = tmp_path / "other-format.joblib"
+    joblib.dump(payload, path)
+    with pytest.raises(ModelVersionError, match=re.escape(str(path))) as info:
+        Model.load(path)
+    assert f"model format {version}" in str(info.value)
+    assert f"reads format {FORMAT_VERSION}" in str(info.value)
+
+
+def test_other_hash_bits_raises_version_error(toy_file: Path, tmp_path: Path) -> None:
+    payload = payload_of(toy_file)
+    payload["hash_bits"] = HASH_BITS - 2
+    path = tmp_path / "other-bits.joblib"
+    joblib.dump(payload, path)
+    with pytest.raises(ModelVersionError, match=re.escape(str(path))):
+        Model.load(path)
+
+
+def test_sklearn_major_mismatch_raises_version_error(
+    toy_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sklearn
+
+    trained_with = sklearn.__version__
+    installed = f"{int(trained_with.split('.')[0]) + 1}.0.0"
+    monkeypatch.setattr(model_module, "_installed_sklearn", lambda: installed)
+    with pytest.raises(ModelVersionError, match=re.escape(str(toy_file))) as info:
+        Model.load(toy_file)
+    message = str(info.value)
+    assert f"scikit-learn {trained_with}" in message
+    assert f"scikit-learn {installed} is installed" in message
+
+
+def test_model_from_an_old_sklearn_major_is_refused(toy: Model, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    path = tmp_path / "old.joblib"
+    replace(toy, info={"sklearn_version": "0.24.2"}).save(path)
+    with pytest.raises(ModelVersionError, match=re.escape("scikit-learn 0.24.2")):
+        Model.load(path)
+
+
+def test_sklearn_minor_difference_is_accepted(
+    toy: Model, toy_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sklearn
+
+    major = sklearn.__version__.split(".")[0]
+    monkeypatch.setattr(model_module, "_installed_sklearn", lambda: f"{major}.999.0")
+    assert_same_model(Model.load(toy_file), toy)
+
+
+# --------------------------------------------------------------------------- default model
+
+
+@pytest.fixture
+def fresh_default_cache() -> Iterator[None]:
+    default_model.cache_clear()
+    yield
+    default_model.cache_clear()
+
+
+def test_default_model_is_loaded_once(
+    toy: Model, toy_file: Path, monkeypatch: pytest.MonkeyPatch, fresh_default_cache: None
+) -> None:
+    monkeypatch.setattr(model_module, "default_model_path", lambda: toy_file)
+    first = default_model()
+    assert first is default_model()
+    assert_same_model(first, toy)
+    toy_file.unlink()  # a second call must not read the file again
+    assert default_model() is first
+
+
+def test_missing_default_model_raises_model_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_default_cache: None
+) -> None:
+    missing = tmp_path / MODEL_FILENAME
+    monkeypatch.setattr(model_module, "default_model_path", lambda: missing)
+    with pytest.raises(ModelError, match=re.escape(str(missing))):
+        classify("Some text.")
+
+
+def test_default_model_path_names_the_shipped_file() -> None:
+    assert default_model_path().name == MODEL_FILENAME
+
+
+@needs_default_model
+def test_shipped_model_is_cached_and_well_formed() -> None:
+    model = default_model()
+    assert model is default_model()
+    assert model.labels == (Label.BODY, Label.TITLE, Label.NOISE)
+    assert model.kind_labels
+    assert all(kind.is_noise for kind in model.kind_labels)
+    assert default_model_path().stat().st_size < MAX_MODEL_BYTES

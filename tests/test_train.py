@@ -1,0 +1,351 @@
+"""Tests of boilerstrip.train: a tiny end-to-end training on hand-written fixtures.
+
+The data folder is built in a temporary directory from the reader fixtures of
+``tests/data/datasets/`` and the pages of ``tests/data/train_fixture/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from boilerstrip import train
+from boilerstrip.core import classify, clean
+from boilerstrip.features import DENSE_NAMES, extract
+from boilerstrip.model import MODEL_FILENAME, Model
+from boilerstrip.segment import segment
+from boilerstrip.types import Kind, Label
+
+DATA = Path(__file__).parent / "data"
+DATASETS = DATA / "datasets"
+FIXTURE = DATA / "train_fixture"
+KINDS = FIXTURE / "noise-kinds.tsv"
+SEED = (DATA / "independent-nato-turkey.txt").read_text(encoding="utf-8")
+SAMPLES = [
+    SEED,
+    "Home | News\nThe council agreed on Monday to repair the old bridge next spring.\nShare",
+    "Startseite\nIm Westpark sollen bis zum Frühjahr neue Bäume gepflanzt werden.\nImpressum",
+]
+pytestmark = pytest.mark.filterwarnings(
+    # The fixture has fewer blocks than the context network's batch size.
+    "ignore:Got `batch_size` less than 1 or larger than sample size:UserWarning"
+)
+
+KINDS_HEADER = "kind\ttext\tdataset\tpage_id\tconverter\treviewed\n"
+
+
+def build_data_dir(root: Path) -> Path:
+    """A data folder with the two TRAIN sets: reader fixtures plus the training pages."""
+    data = root / "data"
+    wcxb = data / "wcxb-dev"
+    shutil.copytree(DATASETS / "wcxb", wcxb)
+    shutil.copytree(FIXTURE / "wcxb-dev" / "dev", wcxb / "dev", dirs_exist_ok=True)
+    metadata = json.loads((wcxb / "metadata.json").read_text(encoding="utf-8"))
+    extra = json.loads((FIXTURE / "wcxb-dev" / "metadata.json").read_text(encoding="utf-8"))
+    metadata["files"].update(extra["files"])
+    (wcxb / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
+    readability = data / "mozilla-readability"
+    shutil.copytree(DATASETS / "readability", readability)
+    shutil.copytree(FIXTURE / "mozilla-readability", readability, dirs_exist_ok=True)
+    return data
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_data_dir(tmp_path_factory.mktemp("train"))
+
+
+def run_training(data: Path, out: Path, *, seed: int = 0) -> Path:
+    argv = [
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--kinds",
+        str(KINDS),
+        "--converters",
+        "lxml",
+        "--folds",
+        "2",
+        "--seed",
+        str(seed),
+    ]
+    assert train.main(argv) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def trained(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two trainings with the same seed, in two folders."""
+    first = run_training(data_dir, tmp_path_factory.mktemp("first"))
+    second = run_training(data_dir, tmp_path_factory.mktemp("second"))
+    return first, second
+
+
+def quiet(_msg: str) -> None:
+    """A progress callback that drops the messages."""
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def test_training_writes_a_loadable_model(trained: tuple[Path, Path]) -> None:
+    out, _ = trained
+    model = Model.load(out / MODEL_FILENAME)
+    assert model.labels == (Label.BODY, Label.TITLE, Label.NOISE)
+    assert set(model.kind_labels) == {
+        Kind.NAVIGATION,
+        Kind.SHARE,
+        Kind.NEWSLETTER,
+        Kind.COMMENTS,
+        Kind.LEGAL,
+    }
+    for text in SAMPLES:
+        decisions = classify(text, model=model)
+        assert [d.text for d in decisions] == [b.text for b in segment(text).blocks]
+        body = clean(text, model=model)
+        assert isinstance(body, str)
+        kept = [d.text for d in decisions if d.label is Label.BODY]
+        assert body == segment(text).separator.join(kept)
+
+
+def test_model_card_names_the_library_versions(trained: tuple[Path, Path]) -> None:
+    import sklearn
+
+    out, _ = trained
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert f"scikit-learn {sklearn.__version__}" in card
+    assert f"numpy {np.__version__}" in card
+    assert "seed 0" in card
+    assert "--converters lxml" in card
+
+
+def test_training_report_lists_the_train_sets_only(trained: tuple[Path, Path]) -> None:
+    out, _ = trained
+    report = json.loads((out / "training-report.json").read_text(encoding="utf-8"))
+    assert report["trained_on"] == ["wcxb-dev", "mozilla-readability"]
+    assert report["converters"] == ["lxml"]
+    assert report["seed"] == 0
+    # 2 usable WCXB reader pages + 6 training pages; 2 Readability reader pages + 4.
+    assert report["n_texts"] == 14
+    assert Model.load(out / MODEL_FILENAME).info["n_texts"] == 14
+
+
+def test_same_seed_gives_identical_models(trained: tuple[Path, Path]) -> None:
+    first, second = (Model.load(out / MODEL_FILENAME) for out in trained)
+    np.testing.assert_array_equal(first.blocks.dense_weights, second.blocks.dense_weights)
+    np.testing.assert_array_equal(first.blocks.sparse_weights, second.blocks.sparse_weights)
+    np.testing.assert_array_equal(first.kinds.sparse_weights, second.kinds.sparse_weights)
+    for wa, wb in zip(first.context.weights, second.context.weights, strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    for text in SAMPLES:
+        assert classify(text, model=first) == classify(text, model=second)
+
+
+# --------------------------------------------------------------------------- data loading
+
+
+def test_load_examples_reads_only_train_pages(data_dir: Path) -> None:
+    examples = train.load_examples(
+        data_dir, converters=["lxml"], cache_dir=None, limit=None, progress=quiet
+    )
+    datasets = {ex.page_id.split("/")[0] for ex in examples}
+    assert datasets == {"wcxb", "readability"}
+    for ex in examples:
+        assert len(ex.labels) == len(ex.doc.blocks)
+        assert ex.source == "lxml"
+    harbour = next(ex for ex in examples if ex.page_id == "wcxb/0101")
+    labelled = dict(zip((b.text for b in harbour.doc.blocks), harbour.labels, strict=True))
+    assert labelled["Harbour reopens after dredging"] is Label.TITLE
+    assert labelled["Home"] is Label.NOISE
+    assert labelled["Share on Facebook"] is Label.NOISE
+    assert (
+        labelled[
+            "The port authority said a second round of dredging would take place in the autumn."
+        ]
+        is Label.BODY
+    )
+
+
+def test_missing_train_set_is_named(tmp_path: Path) -> None:
+    data = build_data_dir(tmp_path)
+    shutil.rmtree(data / "mozilla-readability")
+    with pytest.raises(FileNotFoundError, match="'mozilla-readability' not found"):
+        train.load_examples(data, converters=["lxml"], cache_dir=None, limit=None, progress=quiet)
+
+
+def test_an_eval_only_set_in_a_train_folder_is_refused(tmp_path: Path) -> None:
+    """The Dragnet layout put where wcxb-dev is expected must not reach training."""
+    data = build_data_dir(tmp_path)
+    shutil.rmtree(data / "wcxb-dev")
+    shutil.copytree(DATASETS / "dragnet", data / "wcxb-dev")
+    with pytest.raises(ValueError, match="dragnet"):
+        train.load_examples(data, converters=["lxml"], cache_dir=None, limit=None, progress=quiet)
+
+
+def test_cache_is_not_reused_for_other_data(tmp_path: Path) -> None:
+    """A converted-text cache made from one data folder must not answer for another."""
+    cache = tmp_path / "cache"
+    first = build_data_dir(tmp_path / "a")
+    second = build_data_dir(tmp_path / "b")
+    shutil.rmtree(second / "mozilla-readability" / "test-pages" / "delta")
+
+    def ids(data: Path) -> set[str]:
+        examples = train.load_examples(
+            data, converters=["lxml"], cache_dir=cache, limit=None, progress=quiet
+        )
+        return {ex.page_id for ex in examples}
+
+    assert "readability/delta" in ids(first)
+    assert "readability/delta" not in ids(second)
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+def write_kinds(path: Path, rows: list[str]) -> Path:
+    path.write_text(KINDS_HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_read_kinds_reads_the_fixture() -> None:
+    rows = train.read_kinds(KINDS)
+    assert len(rows) == 20
+    assert rows[0] == (Kind.NAVIGATION, "Home | News | Sport", "fixture/p01")
+    assert {kind for kind, _, _ in rows} == {
+        Kind.NAVIGATION,
+        Kind.SHARE,
+        Kind.NEWSLETTER,
+        Kind.COMMENTS,
+        Kind.LEGAL,
+    }
+
+
+def test_read_kinds_rejects_an_unknown_kind_with_file_and_line(tmp_path: Path) -> None:
+    path = write_kinds(
+        tmp_path / "kinds.tsv",
+        ["share\tShare this\td\tp1\tlxml\tyes", "banner\tBig banner\td\tp2\tlxml\tyes"],
+    )
+    with pytest.raises(ValueError, match=re.escape(f"{path}:3: unknown kind 'banner'")):
+        train.read_kinds(path)
+
+
+def test_read_kinds_rejects_body_and_title(tmp_path: Path) -> None:
+    for line_kind in ("body", "title"):
+        path = write_kinds(tmp_path / f"{line_kind}.tsv", [f"{line_kind}\tText\td\tp1\tlxml\tyes"])
+        with pytest.raises(ValueError, match=re.escape(f"{path}:2: kind '{line_kind}'")):
+            train.read_kinds(path)
+
+
+@pytest.mark.parametrize("dataset", ["dragnet", "cleaneval", "l3s-gn1"])
+def test_read_kinds_refuses_lines_from_eval_only_sets(tmp_path: Path, dataset: str) -> None:
+    """Kind-labeled lines train the kind classifier and are inserted into training
+    pages: a line taken from an EVAL-ONLY set must be refused."""
+    path = write_kinds(
+        tmp_path / "kinds.tsv",
+        ["share\tShare this\twcxb-dev\t0001\tlxml\tyes", f"share\tTweet\t{dataset}\t7\tlxml\tyes"],
+    )
+    with pytest.raises(ValueError, match=re.escape(f"{path}:3:")) as info:
+        train.read_kinds(path)
+    assert dataset in str(info.value)
+
+
+def test_read_kinds_names_the_file_when_a_column_is_missing(tmp_path: Path) -> None:
+    path = tmp_path / "short.tsv"
+    path.write_text("kind\ttext\nshare\tShare this\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(str(path))):
+        train.read_kinds(path)
+
+
+def test_fit_kinds_names_kinds_of_held_out_lines(tmp_path: Path) -> None:
+    from boilerstrip.features import Vocabulary
+
+    layer, labels, report = train.fit_kinds(KINDS, Vocabulary.empty(), seed=0)
+    assert report["n_rows"] == 20
+    assert report["n_heldout"] == 4  # one page in five, each line its own page
+    assert set(labels) == set(report["counts"])
+    assert sum(report["counts"].values()) == 20
+    assert layer.dense_weights.shape[0] == len(labels)
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def test_learned_stopwords_are_seen_by_the_features() -> None:
+    """Stopwords learned from body text must be the tokens that extract() looks up,
+    in every script (Devanagari words hold combining vowel signs)."""
+    texts = {
+        "en": "The river rose by two metres overnight in the valley.",
+        "hi": "नदी का पानी रात में दो मीटर बढ़ गया और लोग घरों से निकले।",
+    }
+    for lang, text in texts.items():
+        doc = segment(text)
+        example = train.Example(
+            page_id=f"t/{lang}",
+            site="t",
+            source="lxml",
+            doc=doc,
+            labels=(Label.BODY,),
+            gold=text,
+        )
+        vocabulary = train.learn_vocabulary([example])
+        features = extract(doc, vocabulary=vocabulary)
+        stop = features.dense[0, DENSE_NAMES.index("frac_stopwords")]
+        assert stop == 1.0, lang
+
+
+def test_augment_and_insert_noise_are_deterministic(data_dir: Path) -> None:
+    examples = train.load_examples(
+        data_dir, converters=["lxml"], cache_dir=None, limit=None, progress=quiet
+    )
+    pool = train.read_kinds(KINDS)
+    for ex in examples:
+        for make in (
+            lambda e, s: train.augment(e, seed=s),
+            lambda e, s: train.insert_noise(e, pool, seed=s),
+        ):
+            check_variant(ex, make)
+
+
+def check_variant(
+    example: train.Example, make: Callable[[train.Example, int], train.Example | None]
+) -> None:
+    a, b = make(example, 0), make(example, 0)
+    assert a == b
+    if a is not None:
+        assert a.page_id == example.page_id
+        assert len(a.labels) == len(a.doc.blocks)
+        assert a.source.startswith(example.source + "+")
+
+
+def test_insert_noise_adds_reviewed_lines_labelled_noise(data_dir: Path) -> None:
+    examples = train.load_examples(
+        data_dir, converters=["lxml"], cache_dir=None, limit=None, progress=quiet
+    )
+    pool = train.read_kinds(KINDS)
+    pool_texts = {text for _, text, _ in pool}
+    inserted_any = False
+    for ex in examples:
+        variant = train.insert_noise(ex, pool, seed=1)
+        if variant is None:
+            continue
+        original = [b.text for b in ex.doc.blocks]
+        added = [
+            (b.text, label)
+            for b, label in zip(variant.doc.blocks, variant.labels, strict=True)
+            if b.text in pool_texts and b.text not in original
+        ]
+        inserted_any = inserted_any or bool(added)
+        assert all(label is Label.NOISE for _, label in added)
+        # Every original block is still there, in order.
+        texts = [b.text for b in variant.doc.blocks]
+        position = 0
+        for text in original:
+            position = texts.index(text, position) + 1
+    assert inserted_any
