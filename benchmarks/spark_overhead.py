@@ -1,0 +1,244 @@
+"""Throughput of the Spark UDF against single-process ``clean_many`` on the same pages.
+
+The pages are the TRAIN sets' HTML (WCXB dev and Readability's test pages)
+converted to text with resiliparse, cut to about ``--target-chars`` characters
+at a line boundary and repeated in order until there are ``--pages`` of them.
+The converted texts are cached outside the repository (``--cache``).
+
+Three runs clean the same pages:
+
+1. ``clean_many(pages, n_jobs=1)`` in this process (the baseline, one core);
+2. Spark ``local[1]``: one Python worker, so its time over the baseline is
+   Spark's own overhead (JVM, Arrow transfer, pandas);
+3. Spark ``local[2]``: two workers on the machine's two cores.
+
+Each Spark run first cleans a small warm-up sample, so the Python workers have
+started and loaded the model, then cleans the cached DataFrame once, timed.
+The sum of the cleaned lengths must equal the baseline's, or the run fails.
+
+Usage::
+
+    python benchmarks/spark_overhead.py                 # writes its section of RESULTS.md
+    python benchmarks/spark_overhead.py --pages 2000 --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATA = Path("/work/shared/data")
+DEFAULT_CACHE = Path("/tmp/boilerstrip-bench/spark-overhead-texts.jsonl")
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+START_MARK = "<!-- spark:start -->"
+END_MARK = "<!-- spark:end -->"
+
+DEFAULT_PAGES = 10_000
+DEFAULT_TARGET_CHARS = 10_000
+"""About 10 KB of text a page, the size of a typical news article page's text."""
+MIN_PAGE_CHARS = 1_000
+"""Shorter conversions (error pages, redirects) say nothing about throughput."""
+PARTITIONS_PER_CORE = 4
+"""Several partitions per core so that one slow partition does not idle a core."""
+WARMUP_PAGES = 64
+"""Enough for every Python worker to start and load the model before timing."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed run over all pages."""
+
+    name: str
+    seconds: float
+    pages: int
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds
+
+
+def _source_files(data: Path) -> list[Path]:
+    wcxb = sorted((data / "wcxb-dev" / "dev" / "html").glob("*.html.gz"))
+    readability = sorted((data / "mozilla-readability" / "test-pages").glob("*/source.html.gz"))
+    if not wcxb and not readability:
+        raise SystemExit(f"no TRAIN HTML found under {data} (wcxb-dev, mozilla-readability)")
+    return wcxb + readability
+
+
+def _convert_all(data: Path, cache: Path) -> list[str]:
+    """Every TRAIN page's text (resiliparse), converted once and cached as JSONL."""
+    if cache.exists():
+        with cache.open(encoding="utf-8") as f:
+            return [json.loads(line)["text"] for line in f]
+    from boilerstrip.convert import Converter, decode_html, html_to_text
+
+    texts = []
+    for path in _source_files(data):
+        html = decode_html(gzip.decompress(path.read_bytes()))
+        texts.append(
+            (str(path.relative_to(data)), html_to_text(html, converter=Converter.RESILIPARSE))
+        )
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        for name, text in texts:
+            f.write(json.dumps({"source": name, "text": text}, ensure_ascii=False) + "\n")
+    tmp.replace(cache)
+    return [text for _, text in texts]
+
+
+def _cut(text: str, target: int) -> str:
+    """``text`` cut at the last line end before ``target`` characters (or whole)."""
+    if len(text) <= target:
+        return text
+    end = text.rfind("\n", 0, target)
+    return text[: end if end > 0 else target]
+
+
+def build_pages(data: Path, cache: Path, *, n_pages: int, target_chars: int) -> list[str]:
+    sources = [_cut(t, target_chars) for t in _convert_all(data, cache)]
+    sources = [t for t in sources if len(t) >= MIN_PAGE_CHARS]
+    if not sources:
+        raise SystemExit("no page text long enough to benchmark")
+    return [sources[i % len(sources)] for i in range(n_pages)]
+
+
+def run_single(pages: list[str]) -> tuple[Run, int]:
+    import boilerstrip.core as core
+    from boilerstrip.model import default_model
+
+    default_model()  # load before timing, as the Spark workers do during warm-up
+    list(core.clean_many(pages[:WARMUP_PAGES]))
+    start = time.perf_counter()
+    total = sum(len(body) for body in core.clean_many(pages, n_jobs=1))
+    return Run("clean_many, 1 process", time.perf_counter() - start, len(pages)), total
+
+
+def run_spark(pages: list[str], cores: int, expected_total: int) -> Run:
+    os.environ["PYSPARK_PYTHON"] = os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+
+    from boilerstrip.integrations.spark import with_clean_column
+
+    partitions = cores * PARTITIONS_PER_CORE
+    spark = (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName(f"boilerstrip-bench-local{cores}")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.memory", "4g")
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        rows = [(i, text) for i, text in enumerate(pages)]
+        df = spark.createDataFrame(rows, "id long, text string").repartition(partitions).cache()
+        df.count()  # materialise the input: the timed run reads it from memory
+        warm = spark.createDataFrame(rows[:WARMUP_PAGES], "id long, text string").repartition(cores)
+        with_clean_column(warm).select(F.sum(F.length("clean_text"))).collect()
+
+        start = time.perf_counter()
+        (row,) = with_clean_column(df).select(F.sum(F.length("clean_text"))).collect()
+        seconds = time.perf_counter() - start
+        if row[0] != expected_total:
+            raise SystemExit(
+                f"Spark local[{cores}] cleaned {row[0]} characters, clean_many {expected_total}"
+            )
+        return Run(f"Spark local[{cores}], pandas UDF", seconds, len(pages))
+    finally:
+        spark.stop()
+
+
+def _load_average() -> str:
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def render(runs: list[Run], *, pages: list[str], loads: list[str]) -> str:
+    base, one, two = runs
+    mean_chars = sum(len(p) for p in pages) / len(pages)
+    lines = [
+        START_MARK,
+        "## Spark overhead",
+        "",
+        f"Produced by `python benchmarks/spark_overhead.py`: {len(pages):,} pages of "
+        f"{mean_chars / 1000:.1f} K characters on average (TRAIN HTML of WCXB dev and "
+        "Readability's test pages, converted with resiliparse, cut at ~10 K characters, "
+        "repeated in order), shipped model, warm workers. "
+        f"Python {platform.python_version()}, {os.cpu_count()} cores; "
+        f"load average (1/5/15 min) before each run: {', '.join(loads)}.",
+        "",
+        "| run | seconds | pages/s | vs. clean_many |",
+        "|---|---:|---:|---:|",
+    ]
+    for run in runs:
+        ratio = run.pages_per_second / base.pages_per_second
+        lines.append(
+            f"| {run.name} | {run.seconds:.1f} | {run.pages_per_second:.0f} | {ratio:.2f}x |"
+        )
+    overhead = one.seconds / base.seconds - 1
+    per_core = two.seconds * 2 / base.seconds - 1
+    lines += [
+        "",
+        f"- Spark's overhead on one core (local[1] against clean_many): **{overhead:+.0%}**.",
+        f"- local[2] per core (2 x its time against clean_many's): **{per_core:+.0%}**; "
+        f"speed-up on two cores: {base.seconds / two.seconds:.2f}x.",
+        "- Both Spark runs produce exactly the characters clean_many produces.",
+        END_MARK,
+    ]
+    return "\n".join(lines)
+
+
+def write_section(section: str, results: Path) -> None:
+    """Replace this script's section of ``results`` (or append it), leaving the rest."""
+    old = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
+    pattern = re.compile(re.escape(START_MARK) + ".*?" + re.escape(END_MARK), re.DOTALL)
+    if pattern.search(old):
+        new = pattern.sub(lambda _: section, old, count=1)
+    else:
+        new = old.rstrip("\n") + "\n\n" + section + "\n"
+    results.write_text(new, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--pages", type=int, default=DEFAULT_PAGES)
+    parser.add_argument("--target-chars", type=int, default=DEFAULT_TARGET_CHARS)
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--no-write", action="store_true", help="print, do not edit RESULTS.md")
+    args = parser.parse_args(argv)
+
+    pages = build_pages(args.data, args.cache, n_pages=args.pages, target_chars=args.target_chars)
+    loads = [_load_average()]
+    base, total = run_single(pages)
+    print(f"{base.name}: {base.seconds:.1f} s", file=sys.stderr)
+    runs = [base]
+    for cores in (1, 2):
+        loads.append(_load_average())
+        runs.append(run_spark(pages, cores, total))
+        print(f"{runs[-1].name}: {runs[-1].seconds:.1f} s", file=sys.stderr)
+    section = render(runs, pages=pages, loads=loads)
+    print(section)
+    if not args.no_write:
+        write_section(section, args.results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
