@@ -158,6 +158,9 @@ SELF_DENSE: tuple[str, ...] = (
     "has_copyright",
     "repeats_in_doc",
     "short_run_len",
+    "cohesion",
+    "top_overlap",
+    "reader_address_rel",
 )
 _NEIGHBOUR_DENSE = (
     "log_chars",
@@ -441,6 +444,14 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
         "has_copyright": copyright_like,
         "repeats_in_doc": np.minimum(repeats, 5.0),
         "short_run_len": np.log1p(_short_run_lengths(n_tokens < SHORT_BLOCK_TOKENS)),
+        **_page_relations(
+            n_blocks=n_blocks,
+            tok_owner=tok_owner,
+            lexicon_slot=lexicon_slot,
+            content=(tok_len > SHORT_TOKEN_CHARS) & ~stop_tok,
+            address=second_tok | first_plural_tok,
+            n_tokens=n_tokens,
+        ),
     }
     self_matrix = np.column_stack([self_cols[name] for name in SELF_DENSE])
 
@@ -560,6 +571,54 @@ FRACTION_BINS = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
 """Bins for fractions such as the share of short or capitalised tokens."""
 POSITION_BINS = np.array([0.05, 0.15, 0.3, 0.5, 0.7, 0.85, 0.95])
 """Bins for the relative position of a block in the page."""
+
+
+TOP_BLOCKS = 3
+"""The first blocks of a page hold the headline and standfirst: body paragraphs
+share their names and topics, appeals and widgets do not."""
+
+
+def _page_relations(
+    *,
+    n_blocks: int,
+    tok_owner: IntArray,
+    lexicon_slot: IntArray,
+    content: npt.NDArray[np.bool_],
+    address: npt.NDArray[np.bool_],
+    n_tokens: FloatArray,
+) -> dict[str, FloatArray]:
+    """How each block relates to the rest of its page.
+
+    * ``cohesion``: share of the block's content words (longer than
+      :data:`SHORT_TOKEN_CHARS`, not stopwords) that occur in another block of
+      the page: the body keeps returning to its topic, boilerplate is lexically
+      alone;
+    * ``top_overlap``: share of them that occur in the first :data:`TOP_BLOCKS` blocks;
+    * ``reader_address_rel``: the block's share of second-person and
+      first-person-plural words minus the page's share: a page that speaks to
+      its reader throughout is a blog or a manual; one block that suddenly does
+      is an appeal or a prompt.
+    """
+    safe_tokens = np.maximum(n_tokens, 1.0)
+    owners = tok_owner[content]
+    slots = lexicon_slot[content]
+    n_content = np.bincount(owners, minlength=n_blocks).astype(np.float64)
+    safe_content = np.maximum(n_content, 1.0)
+    pairs = np.unique(slots * n_blocks + owners)
+    block_freq = np.bincount(pairs // n_blocks, minlength=1 << LEXICON_BITS)
+    shared = block_freq[slots] >= 2
+    cohesion = np.bincount(owners[shared], minlength=n_blocks) / safe_content
+    top = np.zeros(1 << LEXICON_BITS, dtype=bool)
+    top[slots[owners < TOP_BLOCKS]] = True
+    in_top = top[slots]
+    top_overlap = np.bincount(owners[in_top], minlength=n_blocks) / safe_content
+    address_count = np.bincount(tok_owner[address], minlength=n_blocks)
+    page_rate = address_count.sum() / max(float(n_tokens.sum()), 1.0)
+    return {
+        "cohesion": cohesion,
+        "top_overlap": top_overlap,
+        "reader_address_rel": address_count / safe_tokens - page_rate,
+    }
 
 
 def _shape_codes(self_cols: dict[str, FloatArray], rel_index: FloatArray) -> UIntArray:

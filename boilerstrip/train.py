@@ -81,7 +81,7 @@ EVAL_ONLY_SETS = ("dragnet", "cleaneval", "l3s-gn1")
 DEFAULT_CONVERTERS = ("lxml", "resiliparse", "inscriptis", "html-text")
 """Four converters that break lines differently, as users' tools do."""
 
-N_FOLDS = 5
+N_FOLDS = 4
 """Folds of the cross-validation grouped by site."""
 
 STOPWORDS_PER_SET = 300
