@@ -117,11 +117,20 @@ CONTEXT_HIDDEN = (32,)
 AUGMENT_SHARE = 0.35
 """Share of page texts that also get an augmented copy."""
 
-INSERT_SHARE = 0.35
+INSERT_SHARE = 0.5
 """Share of page texts that also get a copy with reviewed noise inserted."""
 
 WRAP_WIDTH = 72
 """Hard-wrap width for the blank-line paragraph augmentation."""
+
+KIND_DENSE = tuple(
+    name
+    for name in SELF_DENSE
+    if name
+    not in ("repeats_in_doc", "short_run_len", "cohesion", "top_overlap", "reader_address_rel")
+)
+"""Dense features the kind classifier uses: the block's own shape, not its
+relations to a page (kind-labeled blocks are classified without their page)."""
 
 DEFAULT_KINDS_FILE = Path("models") / "kinds" / "noise-kinds.tsv"
 """The reviewed kind-labeled noise set, relative to the repository root."""
@@ -342,29 +351,77 @@ MAX_RUN_BLOCKS = 4
 """A run of inserted noise has one to this many blocks of the same kind."""
 
 
-def insert_noise(
-    example: Example, pool: Sequence[tuple[Kind, str, str]], *, seed: int
-) -> Example | None:
-    """A copy of ``example`` with runs of reviewed noise blocks from other pages inserted.
+PROSE_GROUP = "prose"
+"""Pool group of prose-like noise taken from the aligned training texts."""
+
+PROSE_MIN_CHARS = 80
+"""Noise blocks at least this long and ending a sentence read like prose."""
+
+PROSE_WEIGHT = 3
+"""Prose noise is drawn as often as three kinds together: it is what a model
+that trusts length and punctuation keeps by mistake (appeals, disclosures, bios)."""
+
+NoisePool = dict[str, list[tuple[str, str]]]
+"""Group (a kind's value, or :data:`PROSE_GROUP`) to (text, page id) rows."""
+
+
+def noise_pool(
+    kind_rows: Sequence[tuple[Kind, str, str]], examples: Sequence[Example]
+) -> NoisePool:
+    """Noise blocks to insert into other pages.
+
+    The reviewed kind-labeled rows of :data:`INSERTED_KINDS`, and prose-like
+    noise from the aligned texts: blocks labelled noise, at least
+    :data:`PROSE_MIN_CHARS` long, ending a sentence, and speaking to the reader
+    or for the publisher (second person or first person plural). Each text is
+    taken once, from one converter's output.
+    """
+    from boilerstrip.align import tokens
+    from boilerstrip.features import FIRST_PERSON_PLURAL, SECOND_PERSON_AND_CALLS
+
+    address = FIRST_PERSON_PLURAL | SECOND_PERSON_AND_CALLS
+    pool: NoisePool = defaultdict(list)
+    for kind, text, page_id in kind_rows:
+        if kind in INSERTED_KINDS:
+            pool[kind.value].append((text, page_id))
+    seen: set[str] = set()
+    for ex in examples:
+        if "+" in ex.source:
+            continue
+        for block, label in zip(ex.doc.blocks, ex.labels, strict=True):
+            text = block.text
+            if (
+                label is Label.NOISE
+                and len(text) >= PROSE_MIN_CHARS
+                and text[-1] in ".!?"
+                and text not in seen
+                and any(t in address for t in tokens(text))
+            ):
+                seen.add(text)
+                pool[PROSE_GROUP].append((text, ex.page_id))
+    return dict(pool)
+
+
+def insert_noise(example: Example, pool: NoisePool, *, seed: int) -> Example | None:
+    """A copy of ``example`` with runs of noise blocks from other pages inserted.
 
     Runs go right after the headline, at the top, inside the body or at the
     end, so the model meets appeals and prompts wherever pages put them.
     """
     rng = random.Random(_seed_for(example.page_id, example.source, "insert", str(seed)))
-    by_kind: dict[Kind, list[str]] = defaultdict(list)
-    for kind, text, page_id in pool:
-        if kind in INSERTED_KINDS and page_id != example.page_id:
-            by_kind[kind].append(text)
-    kinds = sorted(by_kind, key=lambda k: k.value)
+    groups = sorted(pool)
+    choices = [g for g in groups for _ in range(PROSE_WEIGHT if g == PROSE_GROUP else 1)]
     units = _units(example)
-    if not kinds or len(units) < 2:
+    if not choices or len(units) < 2:
         return None
     title_at = next((i for i, (_, lab) in enumerate(units) if lab is Label.TITLE), None)
     for _ in range(rng.randint(1, MAX_INSERTED_RUNS)):
-        kind = rng.choice(kinds)
-        run = [
-            (rng.choice(by_kind[kind]), Label.NOISE) for _ in range(rng.randint(1, MAX_RUN_BLOCKS))
-        ]
+        rows = pool[rng.choice(choices)]
+        run = []
+        for _ in range(rng.randint(1, MAX_RUN_BLOCKS)):
+            text, page_id = rows[rng.randrange(len(rows))]
+            if page_id != example.page_id:
+                run.append((text, Label.NOISE))
         where = rng.random()
         if title_at is not None and where < 0.4:
             at = title_at + 1
@@ -611,13 +668,14 @@ def train(
         < AUGMENT_SHARE
         and (aug := augment(ex, seed=seed)) is not None
     ]
-    kind_rows = read_kinds(kinds_file)
+    pool = noise_pool(read_kinds(kinds_file), examples)
+    progress("noise pool: " + ", ".join(f"{g} {len(rows)}" for g, rows in sorted(pool.items())))
     inserted = [
         ins
         for ex in examples
         if random.Random(_seed_for(ex.page_id, ex.source, "pick-insert", str(seed))).random()
         < INSERT_SHARE
-        and (ins := insert_noise(ex, kind_rows, seed=seed)) is not None
+        and (ins := insert_noise(ex, pool, seed=seed)) is not None
     ]
     augmented += inserted
     progress(
@@ -778,7 +836,7 @@ def fit_kinds(
         feats = extract(joined, vocabulary=vocabulary)
         matrix.add(feats, [kind_labels.index(kind)])
     dense = np.vstack(matrix.dense)
-    self_cols = [i for i, name in enumerate(DENSE_NAMES) if name in SELF_DENSE]
+    self_cols = [i for i, name in enumerate(DENSE_NAMES) if name in KIND_DENSE]
     dense_self = np.zeros_like(dense)
     dense_self[:, self_cols] = dense[:, self_cols]
     y = np.concatenate(matrix.labels)
