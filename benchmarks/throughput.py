@@ -191,9 +191,11 @@ def _run_measured(argv: Sequence[str], work_dir: Path) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024  # kB on Linux
 
 
-def time_command(corpus: Corpus, work_dir: Path, jobs: int) -> Run:
+def time_command(corpus: Corpus, work_dir: Path, jobs: int, model: Path | None) -> Run:
     out = work_dir / f"out-j{jobs}.jsonl"
     argv = [_python(), "-m", "boilerstrip", "clean", str(corpus.path), "-o", str(out)]
+    if model is not None:
+        argv += ["--model", str(model)]
     seconds, peak = _run_measured([*argv, "-j", str(jobs), "-q"], work_dir)
     lines = sum(1 for _ in out.open(encoding="utf-8"))
     if lines != len(corpus.texts):
@@ -215,26 +217,27 @@ def time_in_process(name: str, func: object, texts: Sequence[str]) -> Run:
 
 
 LOAD_SCRIPT = """
-import time
+import sys, time
 t0 = time.perf_counter()
 import boilerstrip.core
-from boilerstrip.model import default_model, default_model_path
+from boilerstrip.model import Model, default_model_path
 t1 = time.perf_counter()
-default_model()
+path = sys.argv[1] if len(sys.argv) > 1 else default_model_path()
+Model.load(path)
 t2 = time.perf_counter()
-print(t1 - t0, t2 - t1, default_model_path().stat().st_size)
+print(t1 - t0, t2 - t1, __import__("os").path.getsize(path))
 """
 
 BIG_SCRIPT = """
 import resource, sys, time
 import boilerstrip
-from boilerstrip.model import default_model
-default_model()
-boilerstrip.clean("warm up")
+from boilerstrip.model import Model, default_model
+model = Model.load(sys.argv[2]) if len(sys.argv) > 2 else default_model()
+boilerstrip.clean("warm up", model=model)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 text = open(sys.argv[1], encoding="utf-8").read()
 t = time.perf_counter()
-out = boilerstrip.clean(text)
+out = boilerstrip.clean(text, model=model)
 seconds = time.perf_counter() - t
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(before / 1024, peak / 1024, seconds, len(text.encode("utf-8")), len(out.encode("utf-8")))
@@ -248,9 +251,14 @@ class ModelLoad:
     file_bytes: int
 
 
-def time_model_load() -> ModelLoad:
+def time_model_load(model: Path | None) -> ModelLoad:
+    extra = [str(model)] if model is not None else []
     out = subprocess.run(
-        [_python(), "-c", LOAD_SCRIPT], env=_env(), capture_output=True, check=True, text=True
+        [_python(), "-c", LOAD_SCRIPT, *extra],
+        env=_env(),
+        capture_output=True,
+        check=True,
+        text=True,
     ).stdout.split()
     return ModelLoad(float(out[0]), float(out[1]), int(out[2]))
 
@@ -264,19 +272,20 @@ class BigDocument:
     out_bytes: int
 
 
-def measure_big_document(corpus: Corpus, work_dir: Path) -> BigDocument:
-    path = work_dir / "big-document.txt"
+def measure_big_document(corpus: Corpus, work_dir: Path, model: Path | None) -> BigDocument:
+    path = work_dir / f"big-document-{BIG_DOCUMENT_BYTES}.txt"
     if not path.exists():
         parts: list[str] = []
         total = 0
-        for text in corpus.texts:
-            parts.append(text)
-            total += len(text.encode("utf-8")) + 1
-            if total >= BIG_DOCUMENT_BYTES:
-                break
+        while total < BIG_DOCUMENT_BYTES:  # the corpus pages, again if there are few
+            for text in corpus.texts:
+                parts.append(text)
+                total += len(text.encode("utf-8")) + 1
+                if total >= BIG_DOCUMENT_BYTES:
+                    break
         path.write_text("\n".join(parts), encoding="utf-8")
     out = subprocess.run(
-        [_python(), "-c", BIG_SCRIPT, str(path)],
+        [_python(), "-c", BIG_SCRIPT, str(path), *([str(model)] if model is not None else [])],
         env=_env(),
         capture_output=True,
         check=True,
@@ -312,9 +321,12 @@ def _section(
         "## Throughput",
         "",
         f"Generated {date.today().isoformat()} by `python benchmarks/throughput.py "
-        f"{args.data_dir}` in {minutes:.1f} minutes on {platform.machine()}, "
+        f"{args.data_dir}{' --model ' + str(args.model) if args.model else ''}` "
+        f"in {minutes:.1f} minutes on {platform.machine()}, "
         f"{os.cpu_count()} cores (shared; load average {load_avg[0]:.2f} at start), "
-        f"Python {platform.python_version()}. Rerun that command to regenerate this section.",
+        f"Python {platform.python_version()}, "
+        + ("the shipped model" if args.model is None else f"model file `{args.model.name}`")
+        + ". Rerun that command to regenerate this section.",
         "",
         f"Input: {len(corpus.texts):,} pages of text ({corpus.megabytes:,.1f} MB, "
         f"{mean_kb:.1f} KB a page on average) made from the HTML of the benchmark sets "
@@ -402,6 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--page-bytes", type=int, default=DEFAULT_PAGE_BYTES)
     parser.add_argument("--peer-pages", type=int, default=DEFAULT_PEER_PAGES)
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--model", type=Path, help="a model file (default: the shipped one)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
     args = parser.parse_args(argv)
     if args.work_dir.resolve().is_relative_to(ROOT):
@@ -413,17 +426,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     corpus = build_corpus(args.data_dir, args.work_dir, count=args.pages, size=args.page_bytes)
     print(f"corpus: {len(corpus.texts):,} pages, {corpus.megabytes:.1f} MB", file=sys.stderr)
 
-    load = time_model_load()
-    j1 = time_command(corpus, args.work_dir, 1)
+    load = time_model_load(args.model)
+    j1 = time_command(corpus, args.work_dir, 1, args.model)
     print(f"  clean -j 1: {j1.docs_per_s:,.0f} docs/s", file=sys.stderr)
-    j2 = time_command(corpus, args.work_dir, 2)
+    j2 = time_command(corpus, args.work_dir, 2, args.model)
     print(f"  clean -j 2: {j2.docs_per_s:,.0f} docs/s", file=sys.stderr)
 
     import boilerstrip
-    from boilerstrip.model import default_model
+    from boilerstrip.model import Model, default_model
 
-    default_model()
-    here = time_in_process("clean()", boilerstrip.clean, corpus.texts)
+    model = Model.load(args.model) if args.model else default_model()
+    here = time_in_process("clean()", lambda t: boilerstrip.clean(t, model=model), corpus.texts)
 
     c4: Run | None = None
     justext: Run | None = None
@@ -447,7 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "the others read all of them."
             )
 
-    big = measure_big_document(corpus, args.work_dir)
+    big = measure_big_document(corpus, args.work_dir, args.model)
     minutes = (time.perf_counter() - started) / 60
     section = _section(
         args=args,
