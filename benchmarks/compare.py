@@ -215,7 +215,7 @@ def set_section(found: FoundSet, report: DatasetReport) -> list[str]:
         if system.removed:
             total = sum(c.blocks for c in system.removed)
             kinds = ", ".join(
-                f"{c.kind.value} {100 * c.blocks / total:.0f}%" for c in system.removed
+                f"{c.kind.value} {c.blocks} ({100 * c.blocks / total:.1f}%)" for c in system.removed
             )
             lines += ["", f"Blocks boilerstrip removed ({total}), by kind: {kinds}."]
     return [*lines, ""]
