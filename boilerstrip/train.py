@@ -78,8 +78,9 @@ TRAIN_SETS = ("wcxb-dev", "mozilla-readability")
 EVAL_ONLY_SETS = ("dragnet", "cleaneval", "l3s-gn1")
 """Sets reserved for evaluation: training refuses them."""
 
-DEFAULT_CONVERTERS = ("lxml", "resiliparse", "inscriptis", "html-text")
-"""Four converters that break lines differently, as users' tools do."""
+DEFAULT_CONVERTERS = ("lxml", "resiliparse", "inscriptis")
+"""Three converters that break lines differently, as users' tools do
+(html-text breaks lines much as lxml does; a fourth would cost memory, not variety)."""
 
 N_FOLDS = 4
 """Folds of the cross-validation grouped by site."""
@@ -162,6 +163,13 @@ class Matrix:
     labels: list[npt.NDArray[np.int64]] = field(default_factory=list)
     doc_slices: list[tuple[int, int]] = field(default_factory=list)
     n_rows: int = 0
+
+    def release_features(self) -> None:
+        """Drop the per-document feature arrays once they are in a matrix."""
+        self.dense.clear()
+        self.rows.clear()
+        self.cols.clear()
+        self.vals.clear()
 
     def add(self, features: Features, labels: Sequence[int]) -> None:
         n = features.n_blocks
@@ -521,33 +529,46 @@ def _sparse(matrix: Matrix, width: int) -> Any:
     return out
 
 
-def _design(dense: FloatArray, hashed: Any, mean: FloatArray, scale: FloatArray) -> Any:
+@dataclass(frozen=True)
+class Design:
+    """The design matrix of a linear layer: standardised dense columns, then hashed ones."""
+
+    x: Any
+    mean: FloatArray
+    scale: FloatArray
+    n_dense: int
+
+
+def make_design(dense: FloatArray, hashed: Any) -> Design:
+    """Standardise ``dense`` and put it beside ``hashed`` in one sparse matrix.
+
+    Built once and shared by every fold (folds differ by sample weights, not by
+    copies), which keeps training within the machine's memory.
+    """
     from scipy import sparse
 
-    return sparse.hstack([sparse.csr_matrix((dense - mean) / scale), hashed], format="csr")
-
-
-def _standardiser(dense: FloatArray) -> tuple[FloatArray, FloatArray]:
     mean = dense.mean(axis=0)
     scale = dense.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    return mean, scale
+    x = sparse.hstack([sparse.csr_matrix((dense - mean) / scale), hashed], format="csr")
+    return Design(x=x, mean=mean, scale=scale, n_dense=dense.shape[1])
 
 
 def fit_linear(
-    dense: FloatArray,
-    hashed: Any,
+    design: Design,
     y: npt.NDArray[np.int64],
     *,
     alpha: float,
     n_classes: int,
     seed: int,
+    sample_weight: FloatArray | None = None,
 ) -> Linear:
-    """Fit a one-vs-rest logistic regression by SGD and store it as a :class:`Linear` layer."""
+    """Fit a one-vs-rest logistic regression by SGD and store it as a :class:`Linear` layer.
+
+    Rows with ``sample_weight`` 0 take no part (that is how folds are held out).
+    """
     from sklearn.linear_model import SGDClassifier
 
-    mean, scale = _standardiser(dense)
-    x = _design(dense, hashed, mean, scale)
     clf = SGDClassifier(
         loss="log_loss",
         alpha=alpha,
@@ -556,8 +577,8 @@ def fit_linear(
         random_state=seed,
         n_jobs=SGD_JOBS,
     )
-    clf.fit(x, y)
-    coef = np.zeros((n_classes, x.shape[1]))
+    clf.fit(design.x, y, sample_weight=sample_weight)
+    coef = np.zeros((n_classes, design.x.shape[1]))
     intercept = np.full(n_classes, ABSENT_CLASS_SCORE)
     if clf.coef_.shape[0] == 1:  # two classes: scikit-learn stores one row for classes_[1]
         rows = {int(clf.classes_[1]): (clf.coef_[0], clf.intercept_[0])}
@@ -566,21 +587,20 @@ def fit_linear(
         rows = {int(cls): (clf.coef_[j], clf.intercept_[j]) for j, cls in enumerate(clf.classes_)}
     for cls, (w, b) in rows.items():
         coef[cls], intercept[cls] = w, b
-    n_dense = dense.shape[1]
     return Linear(
-        mean=mean,
-        scale=scale,
-        dense_weights=coef[:, :n_dense],
-        sparse_weights=coef[:, n_dense:].astype(np.float32),
+        mean=design.mean,
+        scale=design.scale,
+        dense_weights=coef[:, : design.n_dense],
+        sparse_weights=coef[:, design.n_dense :].astype(np.float32),
         intercept=intercept,
     )
 
 
-def _predict_linear(layer: Linear, dense: FloatArray, hashed: Any) -> FloatArray:
-    """The layer's probabilities for rows given as a dense part and a sparse hashed part."""
+def _predict_linear(layer: Linear, design: Design, rows: npt.NDArray[np.int64]) -> FloatArray:
+    """The layer's probabilities for some rows of the design matrix it was fitted on."""
     assert layer.sparse_weights is not None
-    scores = layer.scores(dense) + hashed @ layer.sparse_weights.T.astype(np.float64)
-    return one_vs_rest(np.asarray(scores))
+    weights = np.hstack([layer.dense_weights, layer.sparse_weights.astype(np.float64)])
+    return one_vs_rest(np.asarray(design.x[rows] @ weights.T) + layer.intercept)
 
 
 def fit_network(inputs: FloatArray, y: npt.NDArray[np.int64], *, seed: int) -> Network:
@@ -593,7 +613,9 @@ def fit_network(inputs: FloatArray, y: npt.NDArray[np.int64], *, seed: int) -> N
             np.random.default_rng(seed).choice(inputs.shape[0], CONTEXT_MAX_ROWS, replace=False)
         )
         inputs, y = inputs[pick], y[pick]
-    mean, scale = _standardiser(inputs)
+    mean = inputs.mean(axis=0)
+    scale = inputs.std(axis=0)
+    scale[scale < 1e-9] = 1.0
     clf = MLPClassifier(
         hidden_layer_sizes=CONTEXT_HIDDEN,
         alpha=1e-4,
@@ -688,8 +710,11 @@ def train(
     dense = np.vstack(matrix.dense)
     y = np.concatenate(matrix.labels)
     hashed = _sparse(matrix, N_BUCKETS)
+    matrix.release_features()
+    design = make_design(dense, hashed)
+    del hashed
     progress(
-        f"features: {matrix.n_rows} blocks, {hashed.nnz} hashed entries "
+        f"features: {matrix.n_rows} blocks, {design.x.nnz} matrix entries "
         f"({time.perf_counter() - started:.0f} s); labels {dict(Counter(y.tolist()))}"
     )
     doc_folds = _site_folds([ex.site for ex in all_examples], n_folds)
@@ -701,15 +726,15 @@ def train(
     for fold in range(n_folds):
         train_rows = row_folds != fold
         layer = fit_linear(
-            dense[train_rows],
-            hashed[train_rows],
-            y[train_rows],
+            design,
+            y,
             alpha=BLOCK_ALPHA,
             n_classes=len(LABELS),
             seed=seed,
+            sample_weight=train_rows.astype(np.float64),
         )
         test_rows = np.flatnonzero(~train_rows)
-        oof[test_rows] = _predict_linear(layer, dense[test_rows], hashed[test_rows])
+        oof[test_rows] = _predict_linear(layer, design, test_rows)
         progress(
             f"block classifier, fold {fold + 1}/{n_folds} ({time.perf_counter() - started:.0f} s)"
         )
@@ -724,7 +749,8 @@ def train(
     cv = _cv_report(all_examples, matrix, y, oof, final_oof, n_original=len(examples))
     progress(f"grouped CV: {cv}")
 
-    blocks = fit_linear(dense, hashed, y, alpha=BLOCK_ALPHA, n_classes=len(LABELS), seed=seed)
+    blocks = fit_linear(design, y, alpha=BLOCK_ALPHA, n_classes=len(LABELS), seed=seed)
+    del design
     context = fit_network(ctx_inputs, y, seed=seed)
     progress(f"final block classifier and context network ({time.perf_counter() - started:.0f} s)")
 
@@ -840,20 +866,20 @@ def fit_kinds(
     dense_self = np.zeros_like(dense)
     dense_self[:, self_cols] = dense[:, self_cols]
     y = np.concatenate(matrix.labels)
-    hashed = _sparse(matrix, 1 << KIND_HASH_BITS)
+    design = make_design(dense_self, _sparse(matrix, 1 << KIND_HASH_BITS))
     pages = sorted({r[2] for r in rows})
     rng = random.Random(seed)
     held = set(rng.sample(pages, max(1, int(len(pages) * KIND_HOLDOUT))))
     test = np.array([r[2] in held for r in rows])
     layer = fit_linear(
-        dense_self[~test],
-        hashed[~test],
-        y[~test],
+        design,
+        y,
         alpha=KIND_ALPHA,
         n_classes=len(kind_labels),
         seed=seed,
+        sample_weight=(~test).astype(np.float64),
     )
-    pred = _predict_linear(layer, dense_self[test], hashed[test]).argmax(axis=1)
+    pred = _predict_linear(layer, design, np.flatnonzero(test)).argmax(axis=1)
     per_kind: dict[str, dict[str, float]] = {}
     for k, kind in enumerate(kind_labels):
         tp = int(((pred == k) & (y[test] == k)).sum())
@@ -864,9 +890,7 @@ def fit_kinds(
             "recall": round(tp / n_true, 3) if n_true else 0.0,
             "support": n_true,
         }
-    final = fit_linear(
-        dense_self, hashed, y, alpha=KIND_ALPHA, n_classes=len(kind_labels), seed=seed
-    )
+    final = fit_linear(design, y, alpha=KIND_ALPHA, n_classes=len(kind_labels), seed=seed)
     report = {
         "n_rows": len(rows),
         "n_heldout": int(test.sum()),
