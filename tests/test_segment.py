@@ -253,7 +253,7 @@ def test_non_str_raises_type_error_naming_the_type(value: object) -> None:
         "a\udfffb\nc",
         "\x00\x01\x07 bell\x1b[0m\n\x7f",
         "\x1c\x1d\x1e\x1f\x85",
-        "שלום עולם.\nمرحبا بالعالم.",  # noqa: RUF001 (Hebrew and Arabic, right to left)
+        "שלום עולם.\nمرحبا بالعالم.",
         "\u200b\u200e\u200f\ufeff",
         "\n" * 1000,
     ],
