@@ -1,20 +1,26 @@
-"""Throughput of the Spark UDF against single-process ``clean_many`` on the same pages.
+"""Throughput of the Spark UDF against ``clean_many`` on the same pages.
 
 The pages are the TRAIN sets' HTML (WCXB dev and Readability's test pages)
 converted to text with resiliparse, cut to about ``--target-chars`` characters
 at a line boundary and repeated in order until there are ``--pages`` of them.
 The converted texts are cached outside the repository (``--cache``).
 
-Three runs clean the same pages:
+Four runs clean the same pages:
 
-1. ``clean_many(pages, n_jobs=1)`` in this process (the baseline, one core);
-2. Spark ``local[1]``: one Python worker, so its time over the baseline is
-   Spark's own overhead (JVM, Arrow transfer, pandas);
-3. Spark ``local[2]``: two workers on the machine's two cores.
+1. ``clean_many(pages, n_jobs=1)``: one process, the single-core baseline;
+2. ``clean_many(pages, n_jobs=2)``: two worker processes, the two-core baseline;
+3. Spark ``local[1]``: one Python worker, so its time over run 1 is Spark's own
+   overhead (JVM, Arrow transfer, pandas);
+4. Spark ``local[2]``: two Python workers, against run 2.
 
-Each Spark run first cleans a small warm-up sample, so the Python workers have
-started and loaded the model, then cleans the cached DataFrame once, timed.
-The sum of the cleaned lengths must equal the baseline's, or the run fails.
+With ``--model FILE``, runs 1 and 2 are ``parallel_map`` over ``clean(text,
+model=...)`` (what ``clean_many`` is, for the shipped model) and the Spark runs
+pass ``model_path``.
+
+Each run first cleans a small warm-up sample, so that its worker processes
+have started and loaded the model, then cleans all pages once, timed. Spark
+reads the pages from a cached DataFrame. Every run must produce as many
+characters as run 1, or the benchmark fails.
 
 Usage::
 
@@ -25,6 +31,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import json
 import os
@@ -32,6 +39,7 @@ import platform
 import re
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,24 +119,45 @@ def build_pages(data: Path, cache: Path, *, n_pages: int, target_chars: int) -> 
     return [sources[i % len(sources)] for i in range(n_pages)]
 
 
-def run_single(pages: list[str]) -> tuple[Run, int]:
-    import boilerstrip.core as core
-    from boilerstrip.model import default_model
+def _clean_with_file(text: str, path: str) -> str:
+    from boilerstrip.core import clean
+    from boilerstrip.integrations import worker_model
 
-    default_model()  # load before timing, as the Spark workers do during warm-up
-    list(core.clean_many(pages[:WARMUP_PAGES]))
+    return clean(text, model=worker_model(path))
+
+
+def _cleaned_lengths(pages: list[str], jobs: int, model_file: Path | None) -> Iterator[int]:
+    if model_file is None:
+        from boilerstrip.core import clean_many
+
+        return (len(body) for body in clean_many(pages, n_jobs=jobs))
+    # clean_many always uses the shipped model; it is parallel_map over clean().
+    from boilerstrip.batch import parallel_map
+
+    func = functools.partial(_clean_with_file, path=str(model_file))
+    return (len(o.unwrap()) for o in parallel_map(func, pages, n_jobs=jobs))
+
+
+def run_baseline(pages: list[str], jobs: int, model_file: Path | None) -> tuple[Run, int]:
+    """``clean_many`` (or ``parallel_map`` of ``clean`` with a model file) in ``jobs`` processes."""
+    # Warm up: the worker processes start and load the model, as Spark's do.
+    sum(_cleaned_lengths(pages[: WARMUP_PAGES * jobs], jobs, model_file))
     start = time.perf_counter()
-    total = sum(len(body) for body in core.clean_many(pages, n_jobs=1))
-    return Run("clean_many, 1 process", time.perf_counter() - start, len(pages)), total
+    total = sum(_cleaned_lengths(pages, jobs, model_file))
+    seconds = time.perf_counter() - start
+    name = "clean_many" if model_file is None else "parallel_map(clean)"
+    plural = "process" if jobs == 1 else "processes"
+    return Run(f"{name}, {jobs} {plural}", seconds, len(pages)), total
 
 
-def run_spark(pages: list[str], cores: int, expected_total: int) -> Run:
+def run_spark(pages: list[str], cores: int, expected_total: int, model_file: Path | None) -> Run:
     os.environ["PYSPARK_PYTHON"] = os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
 
     from boilerstrip.integrations.spark import with_clean_column
 
+    model_path = None if model_file is None else str(model_file)
     partitions = cores * PARTITIONS_PER_CORE
     spark = (
         SparkSession.builder.master(f"local[{cores}]")
@@ -147,14 +176,20 @@ def run_spark(pages: list[str], cores: int, expected_total: int) -> Run:
         df = spark.createDataFrame(rows, "id long, text string").repartition(partitions).cache()
         df.count()  # materialise the input: the timed run reads it from memory
         warm = spark.createDataFrame(rows[:WARMUP_PAGES], "id long, text string").repartition(cores)
-        with_clean_column(warm).select(F.sum(F.length("clean_text"))).collect()
+        with_clean_column(warm, model_path=model_path).select(
+            F.sum(F.length("clean_text"))
+        ).collect()
 
         start = time.perf_counter()
-        (row,) = with_clean_column(df).select(F.sum(F.length("clean_text"))).collect()
+        (row,) = (
+            with_clean_column(df, model_path=model_path)
+            .select(F.sum(F.length("clean_text")))
+            .collect()
+        )
         seconds = time.perf_counter() - start
         if row[0] != expected_total:
             raise SystemExit(
-                f"Spark local[{cores}] cleaned {row[0]} characters, clean_many {expected_total}"
+                f"Spark local[{cores}] cleaned {row[0]} characters, the baseline {expected_total}"
             )
         return Run(f"Spark local[{cores}], pandas UDF", seconds, len(pages))
     finally:
@@ -168,36 +203,40 @@ def _load_average() -> str:
         return "unknown"
 
 
-def render(runs: list[Run], *, pages: list[str], loads: list[str]) -> str:
-    base, one, two = runs
+def render(runs: list[Run], *, pages: list[str], loads: list[str], model_file: Path | None) -> str:
+    one, two, spark_one, spark_two = runs
     mean_chars = sum(len(p) for p in pages) / len(pages)
+    mean_bytes = sum(len(p.encode("utf-8")) for p in pages) / len(pages)
     lines = [
         START_MARK,
         "## Spark overhead",
         "",
-        f"Produced by `python benchmarks/spark_overhead.py`: {len(pages):,} pages of "
-        f"{mean_chars / 1000:.1f} K characters on average (TRAIN HTML of WCXB dev and "
+        "Produced by `python benchmarks/spark_overhead.py"
+        + ("" if model_file is None else " --model FILE")
+        + f"`: {len(pages):,} pages of {mean_chars / 1000:.1f} K characters "
+        f"({mean_bytes / 1000:.1f} KB of UTF-8) on average (TRAIN HTML of WCXB dev and "
         "Readability's test pages, converted with resiliparse, cut at ~10 K characters, "
-        "repeated in order), shipped model, warm workers. "
+        "repeated in order), "
+        + ("the shipped model" if model_file is None else f"model file `{model_file.name}`")
+        + ", warm workers (started, model loaded). "
         f"Python {platform.python_version()}, {os.cpu_count()} cores; "
-        f"load average (1/5/15 min) before each run: {', '.join(loads)}.",
+        f"load average (1/5/15 min) before each run: {'; '.join(loads)}.",
         "",
-        "| run | seconds | pages/s | vs. clean_many |",
+        "| run | seconds | pages/s | vs. 1 process |",
         "|---|---:|---:|---:|",
     ]
     for run in runs:
-        ratio = run.pages_per_second / base.pages_per_second
+        ratio = run.pages_per_second / one.pages_per_second
         lines.append(
             f"| {run.name} | {run.seconds:.1f} | {run.pages_per_second:.0f} | {ratio:.2f}x |"
         )
-    overhead = one.seconds / base.seconds - 1
-    per_core = two.seconds * 2 / base.seconds - 1
     lines += [
         "",
-        f"- Spark's overhead on one core (local[1] against clean_many): **{overhead:+.0%}**.",
-        f"- local[2] per core (2 x its time against clean_many's): **{per_core:+.0%}**; "
-        f"speed-up on two cores: {base.seconds / two.seconds:.2f}x.",
-        "- Both Spark runs produce exactly the characters clean_many produces.",
+        f"- Spark's overhead on one core (local[1] against {one.name}): "
+        f"**{spark_one.seconds / one.seconds - 1:+.0%}** time.",
+        f"- Spark's overhead on two cores (local[2] against {two.name}): "
+        f"**{spark_two.seconds / two.seconds - 1:+.0%}** time.",
+        "- Every Spark run produced exactly as many characters as the baseline.",
         END_MARK,
     ]
     return "\n".join(lines)
@@ -221,19 +260,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=DEFAULT_PAGES)
     parser.add_argument("--target-chars", type=int, default=DEFAULT_TARGET_CHARS)
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--model", type=Path, help="a model file (default: the shipped one)")
     parser.add_argument("--no-write", action="store_true", help="print, do not edit RESULTS.md")
     args = parser.parse_args(argv)
 
     pages = build_pages(args.data, args.cache, n_pages=args.pages, target_chars=args.target_chars)
-    loads = [_load_average()]
-    base, total = run_single(pages)
-    print(f"{base.name}: {base.seconds:.1f} s", file=sys.stderr)
-    runs = [base]
+    runs: list[Run] = []
+    loads: list[str] = []
+    totals: list[int] = []
+    for jobs in (1, 2):
+        loads.append(_load_average())
+        run, total = run_baseline(pages, jobs, args.model)
+        if totals and total != totals[0]:
+            raise SystemExit(f"{run.name} cleaned {total} characters, one process {totals[0]}")
+        totals.append(total)
+        runs.append(run)
+        print(f"{run.name}: {run.seconds:.1f} s", file=sys.stderr)
     for cores in (1, 2):
         loads.append(_load_average())
-        runs.append(run_spark(pages, cores, total))
+        runs.append(run_spark(pages, cores, totals[0], args.model))
         print(f"{runs[-1].name}: {runs[-1].seconds:.1f} s", file=sys.stderr)
-    section = render(runs, pages=pages, loads=loads)
+    section = render(runs, pages=pages, loads=loads, model_file=args.model)
     print(section)
     if not args.no_write:
         write_section(section, args.results)
