@@ -629,8 +629,6 @@ def _shape_codes(self_cols: dict[str, FloatArray], rel_index: FloatArray) -> UIn
     title = np.digitize(self_cols["frac_title_tokens"], FRACTION_BINS)
     ends = self_cols["ends_terminal"].astype(np.int64)
     pos = np.digitize(rel_index, POSITION_BINS)
-    cohesion = np.digitize(self_cols["cohesion"], FRACTION_BINS)
-    top = np.digitize(self_cols["top_overlap"], FRACTION_BINS)
     second = (self_cols["frac_second_person"] > 0).astype(np.int64) + 2 * (
         self_cols["frac_first_plural"] > 0
     ).astype(np.int64)
@@ -645,8 +643,6 @@ def _shape_codes(self_cols: dict[str, FloatArray], rel_index: FloatArray) -> UIn
             (stop * 16 + short) * 2 + ends,
             length * 4 + second,
             pos * 4 + second,
-            (cohesion * 16 + length) * 16 + pos,
-            (cohesion * 16 + top) * 4 + second,
         ]
     )
     return codes.astype(np.uint64)

@@ -365,9 +365,6 @@ PROSE_GROUP = "prose"
 PROSE_MIN_CHARS = 80
 """Noise blocks at least this long and ending a sentence read like prose."""
 
-PROSE_NOISE_WEIGHT = 3.0
-"""Training weight of prose-like noise blocks (see ``_row_weights``)."""
-
 PROSE_WEIGHT = 3
 """Prose noise is drawn as often as three kinds together: it is what a model
 that trusts length and punctuation keeps by mistake (appeals, disclosures, bios)."""
@@ -606,22 +603,7 @@ def _predict_linear(layer: Linear, design: Design, rows: npt.NDArray[np.int64]) 
     return one_vs_rest(np.asarray(design.x[rows] @ weights.T) + layer.intercept)
 
 
-def _row_weights(dense: FloatArray, y: npt.NDArray[np.int64]) -> FloatArray:
-    """Training weight of each block: :data:`PROSE_NOISE_WEIGHT` for prose-like noise, else 1.
-
-    Prose-like noise (long, ending a sentence: appeals, disclosures, bios) is
-    the costly mistake of a model that trusts length and punctuation, and the
-    rarest kind of noise, so it counts more.
-    """
-    long_block = dense[:, DENSE_NAMES.index("log_chars")] >= np.log1p(PROSE_MIN_CHARS)
-    sentence = dense[:, DENSE_NAMES.index("ends_terminal")] > 0
-    prose_noise = (y == LABELS.index(Label.NOISE)) & long_block & sentence
-    return np.where(prose_noise, PROSE_NOISE_WEIGHT, 1.0)
-
-
-def fit_network(
-    inputs: FloatArray, y: npt.NDArray[np.int64], weights: FloatArray, *, seed: int
-) -> Network:
+def fit_network(inputs: FloatArray, y: npt.NDArray[np.int64], *, seed: int) -> Network:
     """Fit the context network (an MLP) and store it as a :class:`Network`."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
@@ -630,7 +612,7 @@ def fit_network(
         pick = np.sort(
             np.random.default_rng(seed).choice(inputs.shape[0], CONTEXT_MAX_ROWS, replace=False)
         )
-        inputs, y, weights = inputs[pick], y[pick], weights[pick]
+        inputs, y = inputs[pick], y[pick]
     mean = inputs.mean(axis=0)
     scale = inputs.std(axis=0)
     scale[scale < 1e-9] = 1.0
@@ -647,17 +629,17 @@ def fit_network(
     with warnings.catch_warnings():
         # The epoch cap is deliberate (time budget); the warning would only repeat it.
         warnings.simplefilter("ignore", category=ConvergenceWarning)
-        clf.fit((inputs - mean) / scale, y, sample_weight=weights)
-    layers = [np.asarray(w) for w in clf.coefs_]
+        clf.fit((inputs - mean) / scale, y)
+    weights = [np.asarray(w) for w in clf.coefs_]
     biases = [np.asarray(b) for b in clf.intercepts_]
     # Map the output columns back to LABELS order (classes_ are sorted label indices).
-    out_w = np.zeros((layers[-1].shape[0], len(LABELS)))
-    out_b = np.full(len(LABELS), ABSENT_CLASS_SCORE)
+    out_w = np.zeros((weights[-1].shape[0], len(LABELS)))
+    out_b = np.full(len(LABELS), -30.0)
     for j, cls in enumerate(clf.classes_):
-        out_w[:, int(cls)] = layers[-1][:, j]
+        out_w[:, int(cls)] = weights[-1][:, j]
         out_b[int(cls)] = biases[-1][j]
-    layers[-1], biases[-1] = out_w, out_b
-    return Network(mean=mean, scale=scale, weights=tuple(layers), biases=tuple(biases))
+    weights[-1], biases[-1] = out_w, out_b
+    return Network(mean=mean, scale=scale, weights=tuple(weights), biases=tuple(biases))
 
 
 def _site_folds(sites: Sequence[str], n_folds: int) -> list[int]:
@@ -740,7 +722,6 @@ def train(
         [np.full(b - a, f) for (a, b), f in zip(matrix.doc_slices, doc_folds, strict=True)]
     )
 
-    weights = _row_weights(dense, y)
     oof = np.zeros((matrix.n_rows, len(LABELS)))
     for fold in range(n_folds):
         train_rows = row_folds != fold
@@ -750,7 +731,7 @@ def train(
             alpha=BLOCK_ALPHA,
             n_classes=len(LABELS),
             seed=seed,
-            sample_weight=train_rows * weights,
+            sample_weight=train_rows.astype(np.float64),
         )
         test_rows = np.flatnonzero(~train_rows)
         oof[test_rows] = _predict_linear(layer, design, test_rows)
@@ -762,17 +743,15 @@ def train(
     final_oof = np.zeros_like(oof)
     for fold in range(n_folds):
         train_rows = row_folds != fold
-        net = fit_network(ctx_inputs[train_rows], y[train_rows], weights[train_rows], seed=seed)
+        net = fit_network(ctx_inputs[train_rows], y[train_rows], seed=seed)
         final_oof[~train_rows] = softmax(net.scores(ctx_inputs[~train_rows]))
         progress(f"context network, fold {fold + 1}/{n_folds}")
     cv = _cv_report(all_examples, matrix, y, oof, final_oof, n_original=len(examples))
     progress(f"grouped CV: {cv}")
 
-    blocks = fit_linear(
-        design, y, alpha=BLOCK_ALPHA, n_classes=len(LABELS), seed=seed, sample_weight=weights
-    )
+    blocks = fit_linear(design, y, alpha=BLOCK_ALPHA, n_classes=len(LABELS), seed=seed)
     del design
-    context = fit_network(ctx_inputs, y, weights, seed=seed)
+    context = fit_network(ctx_inputs, y, seed=seed)
     progress(f"final block classifier and context network ({time.perf_counter() - started:.0f} s)")
 
     kinds, kind_labels, kind_report = fit_kinds(kinds_file, vocabulary, seed=seed)
