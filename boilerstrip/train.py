@@ -630,16 +630,16 @@ def fit_network(inputs: FloatArray, y: npt.NDArray[np.int64], *, seed: int) -> N
         # The epoch cap is deliberate (time budget); the warning would only repeat it.
         warnings.simplefilter("ignore", category=ConvergenceWarning)
         clf.fit((inputs - mean) / scale, y)
-    weights = [np.asarray(w) for w in clf.coefs_]
+    layers = [np.asarray(w) for w in clf.coefs_]
     biases = [np.asarray(b) for b in clf.intercepts_]
     # Map the output columns back to LABELS order (classes_ are sorted label indices).
-    out_w = np.zeros((weights[-1].shape[0], len(LABELS)))
-    out_b = np.full(len(LABELS), -30.0)
+    out_w = np.zeros((layers[-1].shape[0], len(LABELS)))
+    out_b = np.full(len(LABELS), ABSENT_CLASS_SCORE)
     for j, cls in enumerate(clf.classes_):
-        out_w[:, int(cls)] = weights[-1][:, j]
+        out_w[:, int(cls)] = layers[-1][:, j]
         out_b[int(cls)] = biases[-1][j]
-    weights[-1], biases[-1] = out_w, out_b
-    return Network(mean=mean, scale=scale, weights=tuple(weights), biases=tuple(biases))
+    layers[-1], biases[-1] = out_w, out_b
+    return Network(mean=mean, scale=scale, weights=tuple(layers), biases=tuple(biases))
 
 
 def _site_folds(sites: Sequence[str], n_folds: int) -> list[int]:
