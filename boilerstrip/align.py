@@ -27,7 +27,12 @@ from collections.abc import Sequence
 
 from boilerstrip.types import Document, Label
 
-TOKEN = re.compile(r"\w+")
+TOKEN = re.compile(
+    r"[\w\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670"
+    r"\u0900-\u0dff\u0e00-\u0e7f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+)
+"""Word characters plus combining marks (accents, Indic vowel signs, Thai), which
+``\\w`` alone would cut words at."""
 
 BODY_COVERAGE = 0.5
 """A block is body when at least half of its tokens are covered by the gold: a
@@ -58,21 +63,22 @@ def align_labels(
 ) -> list[Label]:
     """One label per block of ``doc``, from the gold main text (see module docs)."""
     gold_tokens = tokens(gold)
-    gold_ngrams = {
-        tuple(gold_tokens[i : i + NGRAM]) for i in range(max(len(gold_tokens) - NGRAM + 1, 0))
-    }
-    if 0 < len(gold_tokens) < NGRAM:
-        gold_ngrams.add(tuple(gold_tokens))
+    # A gold shorter than a trigram (a one-line reply, a product name) is matched whole.
+    size = min(NGRAM, len(gold_tokens))
+    gold_ngrams = (
+        {tuple(gold_tokens[i : i + size]) for i in range(len(gold_tokens) - size + 1)}
+        if size
+        else set()
+    )
     block_tokens = [tokens(b.text) for b in doc.blocks]
     stream = [t for toks in block_tokens for t in toks]
     covered = [False] * len(stream)
-    if len(stream) < NGRAM:
-        if tuple(stream) in gold_ngrams:
-            covered = [True] * len(stream)
-    else:
-        for i in range(len(stream) - NGRAM + 1):
-            if tuple(stream[i : i + NGRAM]) in gold_ngrams:
-                for j in range(i, i + NGRAM):
+    if 0 < len(stream) < size:
+        covered = [tuple(stream) == tuple(gold_tokens[: len(stream)])] * len(stream)
+    elif size:
+        for i in range(len(stream) - size + 1):
+            if tuple(stream[i : i + size]) in gold_ngrams:
+                for j in range(i, i + size):
                     covered[j] = True
     labels: list[Label] = []
     pos = 0
