@@ -221,6 +221,25 @@ def set_section(found: FoundSet, report: DatasetReport) -> list[str]:
     return [*lines, ""]
 
 
+MODEL_HASH_CHARS = 12
+"""Hex digits of the model file's SHA-256 shown: enough to tell two models apart."""
+
+
+def _model_line(systems: Sequence[str]) -> list[str]:
+    """Name the model file boilerstrip ran with, so the numbers can be tied to it."""
+    if SystemName.BOILERSTRIP.value not in systems:
+        return []
+    import hashlib
+
+    from boilerstrip.model import default_model_path
+
+    path = default_model_path()
+    if not path.is_file():
+        return []
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:MODEL_HASH_CHARS]
+    return [f"Model: `{path.name}`, SHA-256 `{digest}…`.", ""]
+
+
 def quality_section(
     sets: Sequence[tuple[FoundSet, DatasetReport]],
     *,
@@ -257,6 +276,7 @@ def quality_section(
         "**EVAL-ONLY** sets (dragnet, cleaneval, l3s-gn1) were never used for training or "
         "tuning and give the fair comparison.",
         "",
+        *_model_line(systems),
         "![F1 against pages per second](quality.png)",
         "",
     ]

@@ -21,8 +21,13 @@ from typing import Any
 
 import pytest
 
+import boilerstrip
+from boilerstrip.convert import html_to_text
+from boilerstrip.datasets import Page, iter_pages
 from boilerstrip.eval_cli import register
+from boilerstrip.evaluate import shingle_counts
 from boilerstrip.peers import PeerUnavailableError, make_system
+from boilerstrip.types import Label
 
 FIXTURE = Path(__file__).parent / "data" / "eval" / "wcxb"
 
@@ -204,3 +209,77 @@ def test_text_pages_blocks_and_per_system_errors(capsys: pytest.CaptureFixture[s
     missing = "[extract] MissingHtmlError: resiliparse reads HTML, and this page has none"
     assert f"  t1  {missing}" in lines
     assert f"  t3  {missing}" in lines
+
+
+def test_boilerstrip_is_the_default_and_counts_what_it_removed(tmp_path: Path) -> None:
+    status, data = _run_json(tmp_path, "--quiet")
+    assert status == 0
+    (system,) = data["systems"]
+    assert system["system"] == "boilerstrip"
+    assert (system["pages_read"], system["pages_scored"]) == (3, 2)
+    texts = [
+        html_to_text(p.html or "", converter="lxml")
+        for p in iter_pages(FIXTURE)
+        if isinstance(p, Page)
+    ]
+    expected: dict[str, int] = {}
+    for text in texts:
+        for decision in boilerstrip.classify(text):
+            if decision.label is Label.NOISE:
+                expected[decision.kind.value] = expected.get(decision.kind.value, 0) + 1
+    assert {r["kind"]: r["blocks"] for r in system["removed"]} == expected
+    outputs = [boilerstrip.clean(t) for t in texts]
+    first = shingle_counts(
+        "Bridge repairs\nThe council met on Monday and agreed to repair the old bridge.", outputs[0]
+    )
+    assert system["pages"][0]["shingles"]["precision"] == pytest.approx(first.precision)
+    assert system["pages"][0]["shingles"]["recall"] == pytest.approx(first.recall)
+
+
+def _compare_module() -> Any:
+    import importlib.util
+
+    path = Path(__file__).parent.parent / "benchmarks" / "compare.py"
+    name = "benchmarks_compare"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_compare_rewrites_only_its_section(tmp_path: Path) -> None:
+    compare = _compare_module()
+    results = tmp_path / "RESULTS.md"
+    results.write_text(
+        "# Benchmark results\n\n<!-- throughput:start -->\nfast\n<!-- throughput:end -->\n\n"
+        "<!-- quality:start -->\nold numbers\n<!-- quality:end -->\n\ntail\n",
+        encoding="utf-8",
+    )
+    compare.write_results_md("<!-- quality:start -->\nnew\n<!-- quality:end -->\n", results)
+    assert results.read_text(encoding="utf-8") == (
+        "# Benchmark results\n\n<!-- throughput:start -->\nfast\n<!-- throughput:end -->\n\n"
+        "<!-- quality:start -->\nnew\n<!-- quality:end -->\n\ntail\n"
+    )
+    fresh = tmp_path / "NEW.md"
+    compare.write_results_md("<!-- quality:start -->\nnew\n<!-- quality:end -->\n", fresh)
+    assert fresh.read_text(encoding="utf-8") == (
+        "# Benchmark results\n\n<!-- quality:start -->\nnew\n<!-- quality:end -->\n"
+    )
+
+
+def test_compare_finds_sets_and_marks_their_use(tmp_path: Path) -> None:
+    compare = _compare_module()
+    datasets = Path(__file__).parent / "data" / "datasets"
+    (tmp_path / "nothing-here").mkdir()
+    (tmp_path / "wcxb-dev").symlink_to(FIXTURE, target_is_directory=True)
+    (tmp_path / "group").mkdir()
+    (tmp_path / "group" / "dragnet").symlink_to(datasets / "dragnet", target_is_directory=True)
+    (tmp_path / "group" / "texts").symlink_to(datasets / "textdir", target_is_directory=True)
+    found = compare.find_sets(tmp_path)
+    assert [(f.name, f.format, f.use) for f in found] == [
+        ("wcxb-dev", "wcxb", "TRAIN"),
+        ("group/dragnet", "dragnet", "EVAL-ONLY"),
+        ("group/texts", "textdir", "EVAL"),
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -438,3 +439,14 @@ def test_block_gold_is_scored_per_block() -> None:
         "f1": pytest.approx(2 / 3),
         "support": 2,
     }
+
+
+def test_boilerstrip_explain_returns_what_clean_returns() -> None:
+    import boilerstrip
+    from boilerstrip.peers import Boilerstrip
+
+    text = (Path(__file__).parent / "data" / "independent-nato-turkey.txt").read_text("utf-8")
+    cleaned, decisions = Boilerstrip().explain(text=text)
+    assert cleaned == boilerstrip.clean(text)
+    assert decisions == boilerstrip.classify(text)
+    assert Boilerstrip().extract(text=text, html=None) == cleaned
