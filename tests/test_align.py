@@ -129,3 +129,9 @@ def test_tokens_keep_combining_marks_inside_words() -> None:
     """Devanagari vowel signs and decomposed accents are parts of words."""
     assert tokens("हिन्दी भाषा") == ["हिन्दी", "भाषा"]
     assert tokens("e\u0301cole") == ["e\u0301cole"]
+
+
+def test_tokens_end_at_sentence_punctuation_of_every_script() -> None:
+    """The danda ends Hindi, Bengali and other sentences; it is not part of a word."""
+    assert tokens("लोग घरों से निकले। फिर") == ["लोग", "घरों", "से", "निकले", "फिर"]
+    assert tokens("শেষ।") == ["শেষ"]

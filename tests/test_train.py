@@ -304,7 +304,7 @@ def test_augment_and_insert_noise_are_deterministic(data_dir: Path) -> None:
     examples = train.load_examples(
         data_dir, converters=["lxml"], cache_dir=None, limit=None, progress=quiet
     )
-    pool = train.read_kinds(KINDS)
+    pool = train.noise_pool(train.read_kinds(KINDS), examples)
     for ex in examples:
         for make in (
             lambda e, s: train.augment(e, seed=s),
@@ -328,8 +328,9 @@ def test_insert_noise_adds_reviewed_lines_labelled_noise(data_dir: Path) -> None
     examples = train.load_examples(
         data_dir, converters=["lxml"], cache_dir=None, limit=None, progress=quiet
     )
-    pool = train.read_kinds(KINDS)
-    pool_texts = {text for _, text, _ in pool}
+    pool = train.noise_pool(train.read_kinds(KINDS), examples)
+    assert set(pool) == {"newsletter", "comments", "share"}  # the inserted kinds of the fixture
+    pool_texts = {text for rows in pool.values() for text, _ in rows}
     inserted_any = False
     for ex in examples:
         variant = train.insert_noise(ex, pool, seed=1)
