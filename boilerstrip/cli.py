@@ -689,6 +689,10 @@ def run_clean(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def _print_summary(
     tally: Tally, skipped: Counter[str], args: argparse.Namespace, seconds: float, size: int
 ) -> None:
@@ -703,9 +707,9 @@ def _print_summary(
         where = " (listed above; use --errors FILE to keep them)"
     rate = tally.records / seconds if seconds > 0 else 0.0
     print(
-        f"{PROG}: {tally.records:,} records in = {out:,} out "
+        f"{PROG}: {_count(tally.records, 'record')} in = {out:,} out "
         f"({tally.cleaned:,} cleaned, {tally.empty:,} empty after cleaning) "
-        f"+ {tally.errors:,} errors{where}; "
+        f"+ {_count(tally.errors, 'error')}{where}; "
         f"{seconds:,.1f} s, {rate:,.0f} docs/s, {size / MEGABYTE / max(seconds, 1e-9):,.2f} MB/s",
         file=sys.stderr,
     )

@@ -26,9 +26,9 @@ PAGES = DATA / "pages"
 PAGE_FILES = ["harbour.txt", "world/bibliothek.txt", "world/marche.txt"]
 NATO = Path(__file__).parent / "data" / "independent-nato-turkey.txt"
 SUMMARY = re.compile(
-    r"^boilerstrip: (?P<records>[\d,]+) records in = (?P<out>[\d,]+) out "
+    r"^boilerstrip: (?P<records>[\d,]+) records? in = (?P<out>[\d,]+) out "
     r"\((?P<cleaned>[\d,]+) cleaned, (?P<empty>[\d,]+) empty after cleaning\) "
-    r"\+ (?P<errors>[\d,]+) errors"
+    r"\+ (?P<errors>[\d,]+) errors?"
 )
 
 
