@@ -28,8 +28,9 @@ from collections.abc import Sequence
 from boilerstrip.types import Document, Label
 
 TOKEN = re.compile(
+    r"(?:(?![\u0964\u0965])"  # the danda ends Indic sentences: not part of a word
     r"[\w\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670"
-    r"\u0900-\u0dff\u0e00-\u0e7f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+    r"\u0900-\u0dff\u0e00-\u0e7f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+"
 )
 """Word characters plus combining marks (accents, Indic vowel signs, Thai), which
 ``\\w`` alone would cut words at."""

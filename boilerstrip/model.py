@@ -194,7 +194,12 @@ class Model:
             raise ModelError(f"cannot read model file {p}: {exc}") from exc
         if not isinstance(payload, dict) or "format_version" not in payload:
             raise ModelError(f"{p} is not a boilerstrip model file")
-        return cls.from_payload(payload, source=str(p))
+        try:
+            return cls.from_payload(payload, source=str(p))
+        except ModelError:
+            raise
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise ModelError(f"{p} is not a complete boilerstrip model file: {exc!r}") from exc
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any], *, source: str = "<memory>") -> Model:

@@ -75,8 +75,11 @@ Converted = tuple[str, str, str, str, str, str | None, tuple[str, ...]]
 TRAIN_SETS = ("wcxb-dev", "mozilla-readability")
 """The only sets whose pages may train the shipped model (see the data README)."""
 
-EVAL_ONLY_SETS = ("dragnet", "cleaneval", "l3s-gn1")
-"""Sets reserved for evaluation: training refuses them."""
+EVAL_ONLY_SETS = ("dragnet", "cleaneval", "l3s-gn1", "l3s")
+"""Sets reserved for evaluation (folder names and reader names): training refuses them."""
+
+KIND_COLUMNS = ("kind", "text", "dataset", "page_id")
+"""Columns the kind-labeled set must have."""
 
 DEFAULT_CONVERTERS = ("lxml", "resiliparse", "inscriptis")
 """Three converters that break lines differently, as users' tools do
@@ -200,16 +203,26 @@ def load_examples(
 ) -> list[Example]:
     """Convert, segment and label every TRAIN page with every converter."""
     from boilerstrip.convert import Converter, html_to_text
-    from boilerstrip.datasets import Page, PageError, iter_pages
+    from boilerstrip.datasets import EVAL_ONLY_DATASETS, Page, PageError, detect_format, iter_pages
 
     examples: list[Example] = []
     for name in TRAIN_SETS:
         folder = data_dir / name
         if not folder.exists():
             raise FileNotFoundError(f"TRAIN set {name!r} not found in {data_dir}")
+        found = detect_format(folder).value
+        if found in EVAL_ONLY_DATASETS or folder.resolve().name in EVAL_ONLY_SETS:
+            raise ValueError(
+                f"{folder} holds the EVAL-ONLY set {found!r}: it may never train the model"
+            )
         cache_file = None
         if cache_dir is not None:
-            key = hashlib.sha256(f"{name}|{','.join(converters)}|{limit}".encode()).hexdigest()
+            files = [p for p in folder.rglob("*") if p.is_file()]
+            newest = max((p.stat().st_mtime_ns for p in files), default=0)
+            fingerprint = f"{folder.resolve()}|{len(files)}|{newest}"
+            key = hashlib.sha256(
+                f"{name}|{fingerprint}|{','.join(converters)}|{limit}".encode()
+            ).hexdigest()
             cache_file = cache_dir / f"{name}-{key[:12]}.pickle"
             if cache_file.exists():
                 with cache_file.open("rb") as fh:
@@ -226,6 +239,8 @@ def load_examples(
                 progress(f"  skipped {item.dataset}/{item.id}: {item.reason}")
                 continue
             assert isinstance(item, Page)
+            if item.dataset in EVAL_ONLY_DATASETS:
+                raise ValueError(f"{folder}: page {item.id} is from EVAL-ONLY set {item.dataset!r}")
             if item.html is None or not item.gold.text.strip():
                 n_errors += 1
                 progress(f"  skipped {item.dataset}/{item.id}: no HTML or empty gold")
@@ -837,7 +852,13 @@ def read_kinds(path: Path) -> list[tuple[Kind, str, str]]:
     """Rows of the reviewed kind-labeled noise set: (kind, text, page id)."""
     rows: list[tuple[Kind, str, str]] = []
     with path.open(encoding="utf-8", newline="") as fh:
-        for line_no, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+        reader = csv.DictReader(fh, delimiter="\t")
+        missing = [c for c in KIND_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
+        for line_no, row in enumerate(reader, start=2):
+            if row["dataset"] in EVAL_ONLY_SETS:
+                raise ValueError(f"{path}:{line_no}: line from EVAL-ONLY set {row['dataset']!r}")
             try:
                 kind = Kind(row["kind"])
             except ValueError as exc:
