@@ -8,6 +8,9 @@ They compose the stages and nothing else::
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import partial
+
+import numpy as np
 
 from boilerstrip.features import extract
 from boilerstrip.model import LABELS, Model, default_model, softmax
@@ -34,13 +37,20 @@ def decide(doc: Document, model: Model) -> list[Decision]:
     first = model.block_probabilities(features)
     final = softmax(model.context.scores(context_inputs(first, features.dense)))
     best = final.argmax(axis=1)
-    kind_probs = model.kind_probabilities(features)
-    kind_best = kind_probs.argmax(axis=1)
+    noise = np.flatnonzero(best == LABELS.index(Label.NOISE))
+    # Kinds are named for noise blocks only: on a long page most blocks are body.
+    kind_of = dict(
+        zip(
+            noise.tolist(),
+            model.kind_probabilities(features.subset(noise)).argmax(axis=1).tolist(),
+            strict=True,
+        )
+    )
     decisions: list[Decision] = []
     for i, block in enumerate(doc.blocks):
         label = LABELS[int(best[i])]
         if label is Label.NOISE:
-            kind = model.kind_labels[int(kind_best[i])]
+            kind = model.kind_labels[kind_of[i]]
         else:
             kind = Kind.BODY if label is Label.BODY else Kind.TITLE
         decisions.append(
@@ -61,6 +71,8 @@ def classify(text: str, *, model: Model | None = None) -> list[Decision]:
     ['noise', 'body']
     """
     doc = segment(_check_text(text))
+    if not doc.blocks:
+        return []
     return decide(doc, model if model is not None else default_model())
 
 
@@ -78,13 +90,11 @@ def clean(text: str, *, keep_title: bool = False, model: Model | None = None) ->
     ''
     """
     doc = segment(_check_text(text))
+    if not doc.blocks:
+        return ""
     decisions = decide(doc, model if model is not None else default_model())
     wanted = (Label.BODY, Label.TITLE) if keep_title else (Label.BODY,)
     return assemble(doc, [d.label in wanted for d in decisions])
-
-
-def _clean_one(text: str, keep_title: bool) -> str:
-    return clean(text, keep_title=keep_title)
 
 
 def clean_many(
@@ -93,12 +103,15 @@ def clean_many(
     n_jobs: int = 1,
     batch_size: int = DEFAULT_BATCH_SIZE,
     keep_title: bool = False,
+    model: Model | None = None,
 ) -> Iterator[str]:
     """Clean many documents, in order, lazily, in ``n_jobs`` processes.
 
-    Each worker process loads the default model once. ``n_jobs=0`` uses every
-    core. The first document that cannot be cleaned (for example, one that is
-    not a ``str``) raises its error when the iterator reaches it.
+    Each worker process loads the default model once (a ``model`` given here
+    is sent to the workers with each batch instead). ``n_jobs=0`` uses every
+    core. A document that is not a ``str`` raises :class:`TypeError` when the
+    iterator reaches it; one whose cleaning fails raises
+    :class:`boilerstrip.batch.ItemError`, naming its position and the error.
 
     >>> list(clean_many(["", "Share on Facebook"]))
     ['', '']
@@ -107,16 +120,19 @@ def clean_many(
 
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-    items = (_check_text(t) for t in texts)
-    for outcome in parallel_map(
-        _clean_one_default, ((t, keep_title) for t in items), n_jobs=n_jobs, chunk_size=batch_size
-    ):
-        yield outcome.unwrap()
+    if n_jobs < 0:
+        raise ValueError(f"n_jobs must be 0 (every core) or more, got {n_jobs}")
+    outcomes = parallel_map(
+        partial(_clean_item, keep_title=keep_title, model=model),
+        (_check_text(text) for text in texts),
+        n_jobs=n_jobs,
+        chunk_size=batch_size,
+    )
+    return (outcome.unwrap() for outcome in outcomes)
 
 
-def _clean_one_default(item: tuple[str, bool]) -> str:
-    text, keep_title = item
-    return _clean_one(text, keep_title)
+def _clean_item(text: str, *, keep_title: bool, model: Model | None) -> str:
+    return clean(text, keep_title=keep_title, model=model)
 
 
 __all__ = ["DEFAULT_BATCH_SIZE", "classify", "clean", "clean_many", "decide"]

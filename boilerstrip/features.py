@@ -210,6 +210,18 @@ class Features:
         """Number of blocks (rows)."""
         return int(self.dense.shape[0])
 
+    def subset(self, blocks: IntArray) -> Features:
+        """The features of some blocks only, renumbered ``0..len(blocks)-1`` in that order."""
+        new_index = np.full(self.n_blocks, -1, dtype=np.int64)
+        new_index[blocks] = np.arange(blocks.shape[0], dtype=np.int64)
+        keep = new_index[self.rows] >= 0
+        return Features(
+            dense=self.dense[blocks],
+            rows=new_index[self.rows[keep]],
+            cols=self.cols[keep],
+            vals=self.vals[keep],
+        )
+
 
 @dataclass(frozen=True)
 class Vocabulary:
