@@ -15,10 +15,13 @@ once per worker process (the model is never shipped with the work), and
 :func:`clean_with_report`, which cleans a text and says what it removed.
 
 Example:
-    >>> report = clean_with_report("Share on Facebook")
-    >>> report.text, report.blocks_removed, report.chars_removed
-    ('', 1, 17)
-    >>> report.as_dict()["removed_by_kind"]["share"]
+    >>> page = "Home | News | Sport\\nThe council met on Monday and agreed to repair the bridge."
+    >>> report = clean_with_report(page)
+    >>> report.text
+    'The council met on Monday and agreed to repair the bridge.'
+    >>> report.blocks_removed, report.chars_removed
+    (1, 20)
+    >>> report.as_dict()["removed_by_kind"]["navigation"]
     1
 """
 

@@ -64,7 +64,7 @@ class BoilerstripCleaner(PipelineStep):  # type: ignore[misc]  # datatrove ships
 
     >>> from datatrove.data import Document
     >>> step = BoilerstripCleaner(keep_empty=True)
-    >>> [d.text for d in step.run(iter([Document(text="Share on Facebook", id="a")]))]
+    >>> [d.text for d in step.run(iter([Document(text=" \\n ", id="blank")]))]
     ['']
     >>> step.stats["empty"].total
     1
