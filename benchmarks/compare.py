@@ -246,6 +246,7 @@ def quality_section(
     command: str,
     seconds: float,
     limit: int | None,
+    load: float,
 ) -> str:
     """The whole quality section, markers included."""
     today = datetime.now(timezone.utc).date().isoformat()
@@ -255,7 +256,8 @@ def quality_section(
         "## Quality",
         "",
         f"Generated {today} by `{command}` in {seconds / 60:.0f} minutes on one core "
-        f"({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}); "
+        f"({platform.machine()}, {os.cpu_count()} cores shared with other work, load average "
+        f"{load:.1f} at start, Python {platform.python_version()}); "
         "rerun that command to regenerate this section, `benchmarks/results/quality.json` "
         "and `benchmarks/quality.png`."
         + (f" **Only the first {limit} pages of each set were read.**" if limit else ""),
@@ -436,6 +438,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"systems: {', '.join(s.value for s in systems)}",
         file=sys.stderr,
     )
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     results: list[tuple[FoundSet, DatasetReport]] = []
     for found in found_sets:
@@ -448,7 +451,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     RESULTS_JSON.write_text(
         json.dumps(summary, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
     )
-    write_results_md(quality_section(results, command=command, seconds=elapsed, limit=args.limit))
+    section = quality_section(
+        results, command=command, seconds=elapsed, limit=args.limit, load=load
+    )
+    write_results_md(section)
     draw_plot(results)
     print(f"wrote {RESULTS_JSON}, {RESULTS_MD}, {PLOT}", file=sys.stderr)
     return 0
