@@ -360,8 +360,8 @@ def _section(
         f"{'met' if speedup_ok else 'not met'}).",
         f"- `-j 1` through the whole command: **{j1.docs_per_s:,.0f} docs/s** on one core "
         f"(target ≥ {TARGET_DOCS_PER_CORE}: {'met' if per_core_ok else 'not met'}); the command "
-        f"runs at {j1.docs_per_s / here.docs_per_s:.0%} of `clean()` in process (the rest is "
-        "start-up, model load, JSON reading and writing).",
+        f"runs at {j1.docs_per_s / here.docs_per_s:.0%} of `clean()` in process (the same "
+        "cleaning plus start-up, model load, JSON reading and writing).",
     ]
     if c4 is not None:
         lines.append(
@@ -385,7 +385,10 @@ def _section(
         f"(+{big.rss_peak_mb - big.rss_before_mb:,.0f} MB, "
         f"{(big.rss_peak_mb - big.rss_before_mb) / (big.in_bytes / 1e6):.0f}x the input size).",
         "",
-        "Timings are wall-clock on a shared machine; expect a few percent of noise between runs.",
+        "Timings are wall-clock. The machine runs other jobs too (see the load average "
+        "above: above 2 means the 2 cores were oversubscribed), which slows every row and "
+        "most of all `-j 2`; rerun on an idle machine for the numbers to compare with the "
+        "targets.",
         END_MARK,
     ]
     return "\n".join(lines) + "\n"
