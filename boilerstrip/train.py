@@ -337,19 +337,7 @@ def augment(example: Example, *, seed: int) -> Example | None:
         it = iter(noise_runs)
         order = [next(it) if r[0][1] is Label.NOISE else r for r in runs]
         text = "\n".join(u for run in order for u, _ in run)
-    doc = segment(text)
-    if not doc.blocks:
-        return None
-    labels = align_labels(doc, example.gold)
-    title = next((u for u, lab in units if lab is Label.TITLE), None)
-    if title is not None:
-        for i, block in enumerate(doc.blocks):
-            if block.text == title:
-                labels[i] = Label.TITLE
-                break
-    return Example(
-        example.page_id, example.site, example.source + "+aug", doc, tuple(labels), example.gold
-    )
+    return _relabel(example, text, units, "+aug")
 
 
 INSERTED_KINDS = (
@@ -457,12 +445,17 @@ def insert_noise(example: Example, pool: NoisePool, *, seed: int) -> Example | N
         units = [*units[:at], *run, *units[at:]]
         if title_at is not None and at <= title_at:
             title_at += len(run)
-    return _relabel(example, units, "+ins")
+    return _relabel(example, "\n".join(u for u, _ in units), units, "+ins")
 
 
-def _relabel(example: Example, units: Sequence[tuple[str, Label]], tag: str) -> Example | None:
-    """Segment the units' text again and label it against the example's gold."""
-    doc = segment("\n".join(u for u, _ in units))
+def _relabel(
+    example: Example, text: str, units: Sequence[tuple[str, Label]], tag: str
+) -> Example | None:
+    """Segment a variant's ``text`` and label it against the example's gold.
+
+    The headline among ``units`` keeps its title label.
+    """
+    doc = segment(text)
     if not doc.blocks:
         return None
     labels = align_labels(doc, example.gold)
