@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from boilerstrip.convert import decode_html, normalize_lines
-from boilerstrip.datasets.types import DatasetError
+from boilerstrip.datasets.types import DatasetError, PageError
 
 GZIP_SUFFIX = ".gz"
 
@@ -170,3 +170,12 @@ def page_url(html: str) -> str | None:
         if url and url.strip().lower().startswith(("http://", "https://")):
             return url.strip()
     return None
+
+
+def missing_side(
+    page_id: str, dataset: str, html_path: Path | None, gold_path: Path | None
+) -> PageError:
+    """The error for a page that has its HTML or its gold file but not both."""
+    if html_path is None:
+        return PageError(page_id, dataset, str(gold_path), "no html")
+    return PageError(page_id, dataset, str(html_path), "no gold")

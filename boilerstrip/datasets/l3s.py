@@ -26,6 +26,7 @@ from boilerstrip.datasets._io import (
     describe,
     find_files,
     host_of,
+    missing_side,
     natural_key,
     read_html,
     read_text,
@@ -187,11 +188,8 @@ def iter_l3s(root: Path) -> Iterator[Page | PageError]:
 def _read_page(
     page_id: str, html_path: Path | None, gold_path: Path | None, url: str | None
 ) -> Page | PageError:
-    if html_path is None:
-        assert gold_path is not None
-        return PageError(page_id, DATASET, str(gold_path), "no html")
-    if gold_path is None:
-        return PageError(page_id, DATASET, str(html_path), "no gold")
+    if html_path is None or gold_path is None:
+        return missing_side(page_id, DATASET, html_path, gold_path)
     try:
         blocks = annotated_blocks(read_html(gold_path))
     except READ_ERRORS as error:

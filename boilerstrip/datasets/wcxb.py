@@ -18,6 +18,7 @@ from boilerstrip.datasets._io import (
     host_of,
     lines,
     load_json_file,
+    missing_side,
     natural_key,
     page_url,
     read_html,
@@ -81,11 +82,8 @@ def iter_wcxb(root: Path) -> Iterator[Page | PageError]:
 def _read_page(
     page_id: str, html_path: Path | None, gold_path: Path | None, entry: dict[str, Any]
 ) -> Page | PageError:
-    if html_path is None:
-        assert gold_path is not None
-        return PageError(page_id, DATASET, str(gold_path), "no html")
-    if gold_path is None:
-        return PageError(page_id, DATASET, str(html_path), "no gold")
+    if html_path is None or gold_path is None:
+        return missing_side(page_id, DATASET, html_path, gold_path)
     try:
         record = read_json(gold_path)
     except READ_ERRORS as error:
