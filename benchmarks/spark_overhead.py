@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import gzip
-import json
 import os
 import platform
 import re
@@ -44,6 +42,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from corpus import TRAIN_HTML, html_files, read_html, read_jsonl, write_jsonl
 
 DEFAULT_DATA = Path("/work/shared/data")
 DEFAULT_CACHE = Path("/tmp/boilerstrip-bench/spark-overhead-texts.jsonl")
@@ -103,34 +103,24 @@ def tree_cpu_seconds() -> float:
     return total
 
 
-def _source_files(data: Path) -> list[Path]:
-    wcxb = sorted((data / "wcxb-dev" / "dev" / "html").glob("*.html.gz"))
-    readability = sorted((data / "mozilla-readability" / "test-pages").glob("*/source.html.gz"))
-    if not wcxb and not readability:
-        raise SystemExit(f"no TRAIN HTML found under {data} (wcxb-dev, mozilla-readability)")
-    return wcxb + readability
-
-
 def _convert_all(data: Path, cache: Path) -> list[str]:
     """Every TRAIN page's text (resiliparse), converted once and cached as JSONL."""
     if cache.exists():
-        with cache.open(encoding="utf-8") as f:
-            return [json.loads(line)["text"] for line in f]
-    from boilerstrip.convert import Converter, decode_html, html_to_text
+        return [row["text"] for row in read_jsonl(cache)]
+    from boilerstrip.convert import Converter, html_to_text
 
-    texts = []
-    for path in _source_files(data):
-        html = decode_html(gzip.decompress(path.read_bytes()))
-        texts.append(
-            (str(path.relative_to(data)), html_to_text(html, converter=Converter.RESILIPARSE))
-        )
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        for name, text in texts:
-            f.write(json.dumps({"source": name, "text": text}, ensure_ascii=False) + "\n")
-    tmp.replace(cache)
-    return [text for _, text in texts]
+    files = html_files(data, TRAIN_HTML)
+    if not files:
+        raise SystemExit(f"no TRAIN HTML found under {data} (wcxb-dev, mozilla-readability)")
+    rows = [
+        {
+            "source": str(path.relative_to(data)),
+            "text": html_to_text(read_html(path), converter=Converter.RESILIPARSE),
+        }
+        for path in files
+    ]
+    write_jsonl(cache, rows)
+    return [row["text"] for row in rows]
 
 
 def _cut(text: str, target: int) -> str:

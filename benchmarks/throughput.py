@@ -25,7 +25,6 @@ The results replace the section between ``<!-- throughput:start -->`` and
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import subprocess
@@ -37,19 +36,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from corpus import ALL_HTML, html_files, read_html, read_jsonl, write_jsonl
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 START_MARK = "<!-- throughput:start -->"
 END_MARK = "<!-- throughput:end -->"
-
-HTML_PATTERNS = (
-    "wcxb-dev/dev/html/*.html.gz",
-    "mozilla-readability/test-pages/*/source.html.gz",
-    "dragnet/HTML/*.html.gz",
-    "cleaneval/*/input/*.html.gz",
-    "l3s-gn1/original/*.html.gz",
-)
-"""The page HTML of each benchmark set (not gold files or annotated copies)."""
 
 DEFAULT_PAGES = 10_000
 DEFAULT_PAGE_BYTES = 10_000
@@ -77,42 +69,29 @@ def _env() -> dict[str, str]:
 # --- corpus ---------------------------------------------------------------------------------
 
 
-def _html_files(data_dir: Path) -> list[Path]:
-    files: list[Path] = []
-    for pattern in HTML_PATTERNS:
-        files.extend(sorted(data_dir.glob(pattern)))
-    if not files:
-        raise SystemExit(
-            f"{data_dir}: no benchmark HTML found (looked for {HTML_PATTERNS[0]}, ...)"
-        )
-    return files
-
-
 def _source_texts(data_dir: Path, work_dir: Path) -> list[str]:
     cache = work_dir / "source-texts.jsonl"
     if cache.exists():
-        return [json.loads(line) for line in cache.read_text(encoding="utf-8").splitlines()]
-    import gzip
-
-    from boilerstrip.convert import decode_html, html_to_text
+        return read_jsonl(cache)
+    from boilerstrip.convert import html_to_text
 
     texts: list[str] = []
-    files = _html_files(data_dir)
+    files = html_files(data_dir, ALL_HTML)
+    if not files:
+        raise SystemExit(f"{data_dir}: no benchmark HTML found (looked for {ALL_HTML[0]}, ...)")
     print(
         f"converting {len(files):,} HTML pages to text (once; cached in {cache})", file=sys.stderr
     )
     for path in files:
-        raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        html = read_html(path)
         try:
-            text = html_to_text(decode_html(raw))
+            text = html_to_text(html)
         except Exception as exc:  # a page the converter cannot read is left out
             print(f"  skipped {path}: {exc}", file=sys.stderr)
             continue
         if text.strip():
             texts.append(text)
-    with cache.open("w", encoding="utf-8") as fh:
-        for text in texts:
-            fh.write(json.dumps(text, ensure_ascii=False) + "\n")
+    write_jsonl(cache, texts)
     return texts
 
 
@@ -148,12 +127,10 @@ def build_corpus(data_dir: Path, work_dir: Path, *, count: int, size: int) -> Co
     work_dir.mkdir(parents=True, exist_ok=True)
     path = work_dir / f"pages-{count}x{size}.jsonl"
     if path.exists():
-        texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+        texts = [row["text"] for row in read_jsonl(path)]
     else:
         texts = list(_pages(_source_texts(data_dir, work_dir), count=count, size=size))
-        with path.open("w", encoding="utf-8") as fh:
-            for i, text in enumerate(texts):
-                fh.write(json.dumps({"id": i, "text": text}, ensure_ascii=False) + "\n")
+        write_jsonl(path, ({"id": i, "text": text} for i, text in enumerate(texts)))
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     return Corpus(path=path, texts=texts, megabytes=megabytes)
 

@@ -1,0 +1,84 @@
+"""Where the benchmark sets keep their page HTML, and how the speed benchmarks read and cache it.
+
+``throughput.py`` and ``spark_overhead.py`` both turn the benchmark sets' HTML
+into page text once and cache it (with the pages made from it) as JSON Lines
+outside the repository. They differ in which sets they read, the converter,
+and how they cut pages; what they share is here.
+
+Example::
+
+    files = html_files(Path("../shared/data"), TRAIN_HTML)
+    html = read_html(files[0])
+    write_jsonl(Path("/tmp/texts.jsonl"), [{"text": html_to_text(html)}])
+    texts = [row["text"] for row in read_jsonl(Path("/tmp/texts.jsonl"))]
+
+boilerstrip is imported only when a page is read, so that a script can first
+put the checkout on ``sys.path``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+TRAIN_HTML = (
+    "wcxb-dev/dev/html/*.html.gz",
+    "mozilla-readability/test-pages/*/source.html.gz",
+)
+"""The page HTML of the sets the shipped model was trained on (not gold files)."""
+
+EVAL_ONLY_HTML = (
+    "dragnet/HTML/*.html.gz",
+    "cleaneval/*/input/*.html.gz",
+    "l3s-gn1/original/*.html.gz",
+)
+"""The page HTML of the sets kept for evaluation (read for speed only, never to train)."""
+
+ALL_HTML = TRAIN_HTML + EVAL_ONLY_HTML
+"""Every benchmark set's page HTML, TRAIN sets first."""
+
+
+def html_files(data_dir: Path, patterns: Sequence[str]) -> list[Path]:
+    """The files under ``data_dir`` matching each of ``patterns`` in turn, sorted within each.
+
+    An empty list when nothing matches: each caller says what it was looking for.
+    """
+    files: list[Path] = []
+    for pattern in patterns:
+        files.extend(sorted(data_dir.glob(pattern)))
+    return files
+
+
+def read_html(path: Path) -> str:
+    """A page's HTML as text: gunzipped when the name ends in ``.gz``, decoded as a browser would.
+
+    Decoding never fails (see :func:`boilerstrip.convert.decode_html`); a corrupt
+    ``.gz`` file raises as :mod:`gzip` does.
+    """
+    from boilerstrip.convert import decode_html
+
+    raw = path.read_bytes()
+    return decode_html(gzip.decompress(raw) if path.suffix == ".gz" else raw)
+
+
+def read_jsonl(path: Path) -> list[Any]:
+    """Every line of a JSON Lines file, parsed (the lines :func:`write_jsonl` wrote)."""
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
+def write_jsonl(path: Path, rows: Iterable[Any]) -> None:
+    """One row a line as UTF-8 JSON, under a temporary name renamed when complete.
+
+    An interrupted run leaves no partial cache that a later run would take as whole.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.part")
+    with temp.open("w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    os.replace(temp, path)
