@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from boilerstrip.convert import DEFAULT_CONVERTER, Converter
 from boilerstrip.datasets import EVAL_ONLY_DATASETS, DatasetError, detect_format, iter_pages
+from boilerstrip.eval_cli import NOT_APPLICABLE, format_percent, score_cells
 from boilerstrip.evaluate import DatasetReport, SystemReport, evaluate_pages, report_to_dict
 from boilerstrip.peers import SystemName, available_systems, make_system
 
@@ -47,9 +48,6 @@ BENCHMARKS = Path(__file__).resolve().parent
 RESULTS_MD = BENCHMARKS / "RESULTS.md"
 RESULTS_JSON = BENCHMARKS / "results" / "quality.json"
 PLOT = BENCHMARKS / "quality.png"
-
-MISSING = "-"
-"""Shown for a number that does not apply (no snippets, no blocks)."""
 
 START_MARKER = "<!-- quality:start -->"
 END_MARKER = "<!-- quality:end -->"
@@ -123,17 +121,6 @@ def run_set(
 # Markdown
 
 
-def _pct(value: float | None) -> str:
-    return MISSING if value is None else f"{100 * value:.1f}"
-
-
-def _rate(pages_per_second: float) -> str:
-    """Speed with a precision that suits its size (the all-text baseline is near-instant)."""
-    if pages_per_second >= 1000:
-        return f"{pages_per_second:,.0f}"
-    return f"{pages_per_second:.1f}"
-
-
 def _error_summary(system: SystemReport) -> str:
     if not system.errors:
         return "0"
@@ -153,7 +140,7 @@ def set_section(found: FoundSet, report: DatasetReport) -> list[str]:
     convert_rate = (
         f"{report.converted_pages / report.convert_seconds:.0f} pages/s"
         if report.convert_seconds > 0
-        else MISSING
+        else NOT_APPLICABLE
     )
     lines = [
         f"### {found.name} ({found.use}, format `{found.format}`, {pages_read} pages read)",
@@ -175,16 +162,12 @@ def set_section(found: FoundSet, report: DatasetReport) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for system in report.systems:
-        s, w, snip = system.shingles, system.words, system.snippets
-        lines.append(
-            f"| {_system_cell(system, found)} | {_pct(s.f1)} ± {_pct(s.f1_std)} "
-            f"| {_pct(s.precision)} ± {_pct(s.precision_std)} "
-            f"| {_pct(s.recall)} ± {_pct(s.recall_std)} | {_pct(w.f1)} | {_pct(w.f1_median)} "
-            f"| {_pct(snip.with_share if snip else None)} "
-            f"| {_pct(snip.without_share if snip else None)} "
-            f"| {_rate(system.pages_per_second)} | {system.pages_scored} "
-            f"| {_error_summary(system)} |"
-        )
+        cells = [
+            _system_cell(system, found),
+            *score_cells(system, plus_minus=" ± "),
+            _error_summary(system),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     block_rows = [s for s in report.systems if s.blocks is not None]
     if block_rows:
         classes = [c.gold for c in block_rows[0].blocks.classes] if block_rows[0].blocks else []
@@ -204,13 +187,13 @@ def set_section(found: FoundSet, report: DatasetReport) -> list[str]:
             assert blocks is not None
             kept = {c.gold: c for c in blocks.classes}
             shares = [
-                _pct(kept[c].kept / kept[c].blocks) if c in kept else MISSING for c in classes
+                format_percent(kept[c].kept / kept[c].blocks) if c in kept else NOT_APPLICABLE
+                for c in classes
             ]
             content, noise = blocks.labels
-            lines.append(
-                f"| {_system_cell(system, found)} | {_pct(blocks.accuracy)} | {_pct(content.f1)} "
-                f"| {_pct(noise.f1)} | " + " | ".join(shares) + " |"
-            )
+            scores = [format_percent(x) for x in (blocks.accuracy, content.f1, noise.f1)]
+            row = " | ".join([_system_cell(system, found), *scores])
+            lines.append(f"| {row} | " + " | ".join(shares) + " |")
     for system in report.systems:
         if system.removed:
             total = sum(c.blocks for c in system.removed)

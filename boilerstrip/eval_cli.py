@@ -199,19 +199,65 @@ def write_json(report: DatasetReport, path: Path) -> None:
 # The table
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.1f}"
+NOT_APPLICABLE = "-"
+"""Shown for a number that does not apply (no snippets, no blocks, no time spent)."""
+
+WHOLE_SPEED_FROM = 1000
+"""Pages per second from which decimals are noise (the all-text baseline is near-instant)."""
 
 
-def _speed(pages_per_second: float) -> str:
-    """Pages per second; whole numbers from 1,000 up (the all-text baseline is near-instant)."""
-    if pages_per_second >= 1000:
+def format_percent(value: float | None) -> str:
+    """A share in % with one decimal; :data:`NOT_APPLICABLE` for ``None``.
+
+    >>> format_percent(0.5), format_percent(None)
+    ('50.0', '-')
+    """
+    return NOT_APPLICABLE if value is None else f"{100 * value:.1f}"
+
+
+def format_speed(pages_per_second: float) -> str:
+    """Pages per second: one decimal, or whole numbers with thousands separators from 1,000 up.
+
+    >>> format_speed(12.34), format_speed(283456.7)
+    ('12.3', '283,457')
+    """
+    if pages_per_second >= WHOLE_SPEED_FROM:
         return f"{pages_per_second:,.0f}"
     return f"{pages_per_second:.1f}"
 
 
-def _with_std(value: float, std: float) -> str:
-    return f"{100 * value:.1f}±{100 * std:.1f}"
+def score_cells(report: SystemReport, *, plus_minus: str = "±") -> list[str]:
+    """One system's scores as table cells, in the order of the ``eval`` table.
+
+    Shingle F1, precision and recall, each with its bootstrap deviation after
+    ``plus_minus``; word F1 mean and median; the shares of ``with`` and
+    ``without`` snippets; pages per second; pages scored. The system's name
+    and its errors are left to the caller, who shows them its own way
+    (``benchmarks/compare.py`` writes the same cells as Markdown).
+
+    >>> from boilerstrip.evaluate import ShingleScore, SystemReport, WordSummary
+    >>> shingles = ShingleScore(0.9, 0.8, 0.847, 0.01, 0.02, 0.015, 2, 2, 2)
+    >>> words = WordSummary(precision=0.9, recall=0.8, f1=0.85, f1_median=0.86, pages=2)
+    >>> report = SystemReport("c4", 2, 2, (), shingles, words, None, None, None, 0.5, 4.0, ())
+    >>> score_cells(report, plus_minus=" ± ")
+    ['84.7 ± 1.5', '90.0 ± 1.0', '80.0 ± 2.0', '85.0', '86.0', '-', '-', '4.0', '2']
+    """
+    shingles, words, snippets = report.shingles, report.words, report.snippets
+
+    def with_std(value: float, std: float) -> str:
+        return f"{format_percent(value)}{plus_minus}{format_percent(std)}"
+
+    return [
+        with_std(shingles.f1, shingles.f1_std),
+        with_std(shingles.precision, shingles.precision_std),
+        with_std(shingles.recall, shingles.recall_std),
+        format_percent(words.f1),
+        format_percent(words.f1_median),
+        format_percent(snippets.with_share if snippets else None),
+        format_percent(snippets.without_share if snippets else None),
+        format_speed(report.pages_per_second),
+        str(report.pages_scored),
+    ]
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -227,20 +273,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 def _system_row(report: SystemReport) -> list[str]:
-    shingles, words, snippets = report.shingles, report.words, report.snippets
-    return [
-        report.system,
-        _with_std(shingles.f1, shingles.f1_std),
-        _with_std(shingles.precision, shingles.precision_std),
-        _with_std(shingles.recall, shingles.recall_std),
-        _pct(words.f1),
-        _pct(words.f1_median),
-        _pct(snippets.with_share if snippets else None),
-        _pct(snippets.without_share if snippets else None),
-        _speed(report.pages_per_second),
-        str(report.pages_scored),
-        str(len(report.errors)),
-    ]
+    return [report.system, *score_cells(report), str(len(report.errors))]
 
 
 def format_report(report: DatasetReport) -> str:
@@ -282,19 +315,19 @@ def format_report(report: DatasetReport) -> str:
 
 
 def _rate(count: int, seconds: float) -> str:
-    return f"{count / seconds:.1f}" if seconds > 0 else "-"
+    return f"{count / seconds:.1f}" if seconds > 0 else NOT_APPLICABLE
 
 
 def _details(report: SystemReport) -> list[str]:
     lines: list[str] = []
     if report.blocks is not None:
         blocks = report.blocks
-        labels = ", ".join(f"{s.label} F1 {_pct(s.f1)}" for s in blocks.labels)
+        labels = ", ".join(f"{s.label} F1 {format_percent(s.f1)}" for s in blocks.labels)
         kept = ", ".join(f"{c.gold} {c.kept}/{c.blocks}" for c in blocks.classes)
         lines += [
             "",
             f"{report.system} blocks: {blocks.blocks} gold blocks, accuracy "
-            f"{_pct(blocks.accuracy)}, {labels}",
+            f"{format_percent(blocks.accuracy)}, {labels}",
             f"{report.system} kept by gold label: {kept}",
         ]
     if report.removed is not None:
