@@ -40,7 +40,7 @@ import tempfile
 import zlib
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import partial
@@ -411,17 +411,44 @@ def read_text(
     >>> [r.text for r in read_text(io.BytesIO(b"Hello"), name="a.txt")]
     ['Hello']
     """
-    data = stream.read(max_bytes + 1) if max_bytes > 0 else stream.read()
     base = partial(Record, source=name, unit="file", position=1, relative=relative)
+    yield _read_document(stream, base, max_bytes=max_bytes)
+
+
+def _read_document(
+    stream: IO[bytes],
+    base: Callable[..., Record],
+    *,
+    max_bytes: int,
+    declared_size: str | None = None,
+) -> Record:
+    """The rest of ``stream`` as one document: a record with its text, or with why it has none.
+
+    ``base`` makes the record from its place in the input. With ``max_bytes``
+    set, at most one byte more is read, enough to tell the document is over
+    the limit without holding all of it. ``declared_size`` is the size the
+    input announced (a WARC ``Content-Length``): the size an over-long
+    document is reported with, and a document that stops short of it is
+    truncated.
+
+    >>> base = partial(Record, source="a.txt", unit="file", position=1)
+    >>> _read_document(io.BytesIO(b"Hello"), base, max_bytes=0).text
+    'Hello'
+    >>> _read_document(io.BytesIO(b"Hel"), base, max_bytes=0, declared_size="5").error
+    'truncated: 3 of 5 bytes'
+    """
+    data = stream.read(max_bytes + 1) if max_bytes > 0 else stream.read()
     if max_bytes > 0 and len(data) > max_bytes:
-        yield base(text=None, size=len(data), error=_too_big(len(data), max_bytes))
-        return
+        size = int(declared_size or len(data))
+        return base(text=None, size=size, error=_too_big(size, max_bytes))
+    if declared_size is not None and declared_size.isdigit() and len(data) < int(declared_size):
+        reason = f"truncated: {len(data):,} of {int(declared_size):,} bytes"
+        return base(text=None, size=len(data), error=reason)
     try:
         text = decode_document(data)
     except ValueError as exc:
-        yield base(text=None, size=len(data), error=str(exc))
-        return
-    yield base(text=text, size=len(data))
+        return base(text=None, size=len(data), error=str(exc))
+    return base(text=text, size=len(data))
 
 
 def _skip_line(stream: IO[bytes], chunk: bytes) -> int:
@@ -523,23 +550,12 @@ def read_warc(
                 "date": headers.get_header("WARC-Date"),
             }
             base = partial(Record, source=name, unit="record", position=number, fields=fields)
-            content = item.content_stream()
-            data = content.read(max_bytes + 1) if max_bytes > 0 else content.read()
-            if max_bytes > 0 and len(data) > max_bytes:
-                size = int(headers.get_header("Content-Length") or len(data))
-                yield base(text=None, size=size, error=_too_big(size, max_bytes))
-                continue
-            declared = headers.get_header("Content-Length")
-            if declared is not None and declared.isdigit() and len(data) < int(declared):
-                reason = f"truncated: {len(data):,} of {int(declared):,} bytes"
-                yield base(text=None, size=len(data), error=reason)
-                continue
-            try:
-                text = decode_document(data)
-            except ValueError as exc:
-                yield base(text=None, size=len(data), error=str(exc))
-                continue
-            yield base(text=text, size=len(data))
+            yield _read_document(
+                item.content_stream(),
+                base,
+                max_bytes=max_bytes,
+                declared_size=headers.get_header("Content-Length"),
+            )
     except archive.ArchiveLoadFailed as exc:
         reason = " ".join(str(exc).split())
         if number == 0:
