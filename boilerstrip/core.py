@@ -12,8 +12,8 @@ from functools import partial
 
 import numpy as np
 
-from boilerstrip.features import extract
-from boilerstrip.model import LABELS, Model, default_model, softmax
+from boilerstrip.features import Features, extract
+from boilerstrip.model import LABELS, FloatArray, Model, default_model, softmax
 from boilerstrip.segment import assemble, segment
 from boilerstrip.smooth import context_inputs
 from boilerstrip.types import Decision, Document, Kind, Label
@@ -29,13 +29,18 @@ def _check_text(text: object) -> str:
     return text
 
 
-def decide(doc: Document, model: Model) -> list[Decision]:
-    """Label every block of a segmented document (the classify and smooth stages)."""
-    if not doc.blocks:
-        return []
+def _label_probabilities(doc: Document, model: Model) -> tuple[Features, FloatArray]:
+    """The features of every block and its final P(label) (the classify and smooth stages)."""
     features = extract(doc, vocabulary=model.vocabulary)
     first = model.block_probabilities(features)
-    final = softmax(model.context.scores(context_inputs(first, features.dense)))
+    return features, softmax(model.context.scores(context_inputs(first, features.dense)))
+
+
+def decide(doc: Document, model: Model) -> list[Decision]:
+    """Label every block of a segmented document and name the kind of each noise block."""
+    if not doc.blocks:
+        return []
+    features, final = _label_probabilities(doc, model)
     best = final.argmax(axis=1)
     noise = np.flatnonzero(best == LABELS.index(Label.NOISE))
     # Kinds are named for noise blocks only: on a long page most blocks are body.
@@ -92,9 +97,13 @@ def clean(text: str, *, keep_title: bool = False, model: Model | None = None) ->
     doc = segment(_check_text(text))
     if not doc.blocks:
         return ""
-    decisions = decide(doc, model if model is not None else default_model())
-    wanted = (Label.BODY, Label.TITLE) if keep_title else (Label.BODY,)
-    return assemble(doc, [d.label in wanted for d in decisions])
+    # No Decision objects and no kinds here: clean needs only the labels.
+    _, final = _label_probabilities(doc, model if model is not None else default_model())
+    best = final.argmax(axis=1)
+    keep = best == LABELS.index(Label.BODY)
+    if keep_title:
+        keep |= best == LABELS.index(Label.TITLE)
+    return assemble(doc, keep.tolist())
 
 
 def clean_many(

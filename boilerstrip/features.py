@@ -188,6 +188,7 @@ DENSE_NAMES: tuple[str, ...] = (
 """Names of the dense feature columns, in order."""
 
 _SELF_INDEX = {name: i for i, name in enumerate(SELF_DENSE)}
+_NEIGHBOUR_INDEX = [_SELF_INDEX[name] for name in _NEIGHBOUR_DENSE]
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +198,8 @@ class Features:
     ``dense`` has one row per block and the columns of :data:`DENSE_NAMES`.
     ``rows``, ``cols`` and ``vals`` list the hashed sparse features: block
     ``rows[k]`` has value ``vals[k]`` in bucket ``cols[k]`` (a bucket may occur
-    more than once for a block; values add up).
+    more than once for a block; values add up). Entries are grouped by block:
+    ``rows`` never decreases.
     """
 
     dense: FloatArray
@@ -283,21 +285,26 @@ def _code_points(text: str) -> npt.NDArray[np.uint32]:
     return np.frombuffer(data, dtype="<u4").astype(np.uint32)
 
 
+_COUNTED_CLASSES = (LETTER, UPPER, DIGIT, PUNCT, SYMBOL, TERMINAL, NAV)
+"""Character classes whose per-block counts are features."""
+
+
 def _classes(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint16]:
     table, _ = _tables()
-    in_bmp = cps < BMP
-    out = np.full(cps.shape, LETTER | WORD, dtype=np.uint16)  # astral: mostly CJK ext.
-    out[in_bmp] = table[cps[in_bmp]]
-    emoji = (cps >= 0x1F000) & (cps < 0x20000)
-    out[emoji] = SYMBOL
+    out = table[np.minimum(cps, BMP - 1)]
+    astral = np.flatnonzero(cps >= BMP)
+    if astral.size:
+        emoji = (cps[astral] >= 0x1F000) & (cps[astral] < 0x20000)
+        # Astral letters are mostly CJK extensions; the emoji planes are symbols.
+        out[astral] = np.where(emoji, SYMBOL, LETTER | WORD)
     return out
 
 
 def _lower(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     _, table = _tables()
-    out = cps.copy()
-    in_bmp = cps < BMP
-    out[in_bmp] = table[cps[in_bmp]]
+    out = table[np.minimum(cps, BMP - 1)]
+    astral = np.flatnonzero(cps >= BMP)
+    out[astral] = cps[astral]  # no case mapping outside the BMP
     return out
 
 
@@ -337,19 +344,36 @@ def _runs(mask: npt.NDArray[np.bool_]) -> tuple[IntArray, IntArray]:
 
 def _span_hashes(values: npt.NDArray[np.uint32], starts: IntArray, ends: IntArray) -> UIntArray:
     """Polynomial hash of each span ``values[start:end]``, independent of where it stands."""
+    return _span_hashes_many(values, [(starts, ends)])[0]
+
+
+def _span_hashes_many(
+    values: npt.NDArray[np.uint32], spans: Sequence[tuple[IntArray, IntArray]]
+) -> list[UIntArray]:
+    """:func:`_span_hashes` for several sets of spans over the same values (one prefix sum)."""
     n = values.shape[0]
-    if starts.size == 0:
-        return np.zeros(0, dtype=np.uint64)
+    if n == 0:
+        return [np.zeros(0, dtype=np.uint64) for _ in spans]
     with np.errstate(over="ignore"):
         pinv = _inverse_mod_2_64(int(_POLY))
-        inv_pows = np.cumprod(np.full(n, pinv, dtype=np.uint64), dtype=np.uint64)
-        inv_pows = np.concatenate(([np.uint64(1)], inv_pows[:-1]))
-        pows = np.cumprod(np.full(n, _POLY, dtype=np.uint64), dtype=np.uint64)
-        pows = np.concatenate(([np.uint64(1)], pows[:-1]))
+        inv_pows = np.empty(n, dtype=np.uint64)
+        inv_pows[0] = 1
+        inv_pows[1:] = pinv
+        np.cumprod(inv_pows, dtype=np.uint64, out=inv_pows)
         weighted = values.astype(np.uint64) * inv_pows
-        prefix = np.concatenate(([np.uint64(0)], np.cumsum(weighted, dtype=np.uint64)))
-        sums = prefix[ends] - prefix[starts]
-        return sums * pows[starts] + (ends - starts).astype(np.uint64)
+        del inv_pows
+        prefix = np.empty(n + 1, dtype=np.uint64)
+        prefix[0] = 0
+        np.cumsum(weighted, dtype=np.uint64, out=prefix[1:])
+        del weighted
+        pows = np.empty(n, dtype=np.uint64)
+        pows[0] = 1
+        pows[1:] = _POLY
+        np.cumprod(pows, dtype=np.uint64, out=pows)
+        return [
+            (prefix[ends] - prefix[starts]) * pows[starts] + (ends - starts).astype(np.uint64)
+            for starts, ends in spans
+        ]
 
 
 @cache
@@ -383,21 +407,25 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
     is_nul = cps == 0
     classes[is_nul] = SPACE
 
-    def per_block(mask: npt.NDArray[np.bool_]) -> FloatArray:
-        return np.bincount(owner[mask], minlength=n_blocks).astype(np.float64)
-
     n_chars = lengths.astype(np.float64)
     safe_chars = np.maximum(n_chars, 1.0)
-    letter = (classes & LETTER) > 0
-    upper = (classes & UPPER) > 0
-    digit = (classes & DIGIT) > 0
-    punct = (classes & PUNCT) > 0
-    symbol = (classes & SYMBOL) > 0
+    # Per-block counts of each character class, in one pass: the characters of
+    # a block are contiguous (its NUL separator is SPACE and counts for nothing).
+    counted = np.array(_COUNTED_CLASSES, dtype=np.uint16)
+    class_counts = np.add.reduceat(
+        (classes[:, None] & counted[None, :]) > 0, block_starts, axis=0, dtype=np.int64
+    ).astype(np.float64)
+
+    def per_block(bit: int) -> FloatArray:
+        return class_counts[:, _COUNTED_CLASSES.index(bit)]
+
     word = (classes & WORD) > 0
 
     tok_starts, tok_ends = _runs(word)
     tok_owner = owner[tok_starts]
-    tok_hash = _span_hashes(lower, tok_starts, tok_ends)
+    tok_hash, whole_hash = _span_hashes_many(
+        lower, [(tok_starts, tok_ends), (block_starts, block_starts + lengths)]
+    )
     tok_len = (tok_ends - tok_starts).astype(np.float64)
     n_tokens = np.bincount(tok_owner, minlength=n_blocks).astype(np.float64)
     safe_tokens = np.maximum(n_tokens, 1.0)
@@ -414,8 +442,6 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
     second_tok = _lexicon(SECOND_PERSON_AND_CALLS)[lexicon_slot]
     first_plural_tok = _lexicon(FIRST_PERSON_PLURAL)[lexicon_slot]
 
-    terminal = (classes & TERMINAL) > 0
-    nav = (classes & NAV) > 0
     # Last and first visible characters of each block (blocks are stripped).
     last = block_starts + lengths - 1
     first_cls = classes[block_starts]
@@ -429,29 +455,30 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
         lowered = joined
     url_like = _has_match(URL_OR_EMAIL, lowered, owner, n_blocks)
     copyright_like = _has_match(COPYRIGHT, lowered, owner, n_blocks)
-    whole_slot = _bucket(_span_hashes(lower, block_starts, block_starts + lengths), NS_WHOLE)
-    repeats = (np.bincount(whole_slot, minlength=N_BUCKETS)[whole_slot] - 1).astype(np.float64)
+    whole_slot = _bucket(whole_hash, NS_WHOLE)
+    _, slot_index, slot_count = np.unique(whole_slot, return_inverse=True, return_counts=True)
+    repeats = (slot_count[slot_index] - 1).astype(np.float64)
 
     self_cols: dict[str, FloatArray] = {
         "log_chars": np.log1p(n_chars),
         "log_tokens": np.log1p(n_tokens),
         "mean_token_len": np.bincount(tok_owner, weights=tok_len, minlength=n_blocks) / safe_tokens,
-        "frac_letter": per_block(letter) / safe_chars,
-        "frac_upper": per_block(upper) / safe_chars,
-        "frac_digit": per_block(digit) / safe_chars,
-        "frac_punct": per_block(punct) / safe_chars,
-        "frac_symbol": per_block(symbol) / safe_chars,
+        "frac_letter": per_block(LETTER) / safe_chars,
+        "frac_upper": per_block(UPPER) / safe_chars,
+        "frac_digit": per_block(DIGIT) / safe_chars,
+        "frac_punct": per_block(PUNCT) / safe_chars,
+        "frac_symbol": per_block(SYMBOL) / safe_chars,
         "frac_title_tokens": token_frac(title_tok),
         "frac_digit_tokens": token_frac(digit_tok),
         "frac_short_tokens": token_frac(short_tok),
         "frac_stopwords": token_frac(stop_tok),
         "frac_second_person": token_frac(second_tok),
         "frac_first_plural": token_frac(first_plural_tok),
-        "terminals_per_token": per_block(terminal) / safe_tokens,
+        "terminals_per_token": per_block(TERMINAL) / safe_tokens,
         "ends_terminal": ends_terminal.astype(np.float64),
         "ends_colon": (cps[last] == ord(":")).astype(np.float64),
         "starts_upper": ((first_cls & UPPER) > 0).astype(np.float64),
-        "nav_separators_per_token": per_block(nav) / safe_tokens,
+        "nav_separators_per_token": per_block(NAV) / safe_tokens,
         "has_url_or_email": url_like,
         "has_copyright": copyright_like,
         "repeats_in_doc": np.minimum(repeats, 5.0),
@@ -467,18 +494,15 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
     }
     self_matrix = np.column_stack([self_cols[name] for name in SELF_DENSE])
 
-    neighbour_parts: list[FloatArray] = []
-    present_parts: list[FloatArray] = []
-    for off in NEIGHBOUR_OFFSETS:
-        shifted = np.zeros((n_blocks, len(_NEIGHBOUR_DENSE)))
-        present = np.zeros(n_blocks)
-        src = np.arange(n_blocks) + off
-        ok = (src >= 0) & (src < n_blocks)
-        for j, name in enumerate(_NEIGHBOUR_DENSE):
-            shifted[ok, j] = self_cols[name][src[ok]]
-        present[ok] = 1.0
-        neighbour_parts.append(shifted)
-        present_parts.append(present)
+    # Neighbour columns: the block's own columns shifted, zero past either end.
+    reach = max(abs(off) for off in NEIGHBOUR_OFFSETS)
+    padded = np.zeros((n_blocks + 2 * reach, len(_NEIGHBOUR_DENSE) + 1))
+    padded[reach : reach + n_blocks, :-1] = self_matrix[:, _NEIGHBOUR_INDEX]
+    padded[reach : reach + n_blocks, -1] = 1.0
+    neighbour_parts = [
+        padded[reach + off : reach + off + n_blocks, :-1] for off in NEIGHBOUR_OFFSETS
+    ]
+    present_parts = [padded[reach + off : reach + off + n_blocks, -1] for off in NEIGHBOUR_OFFSETS]
 
     index = np.arange(n_blocks, dtype=np.float64)
     offsets = np.fromiter((b.start for b in doc.blocks), dtype=np.float64, count=n_blocks)
@@ -562,14 +586,19 @@ def _hashed(
         add(owner[:-2][ok], _bucket(tri[ok], NS_CHAR3), True)
     # Binned dense cues and their crossings: the non-linear part of a linear model.
     shape_codes = _shape_codes(self_cols, rel_index)
-    block_ids = np.arange(n_blocks, dtype=np.int64)
-    for k in range(shape_codes.shape[1]):
-        add(block_ids, _bucket(shape_codes[:, k] + np.uint64(k << 32), NS_SHAPE), False)
-    return (
-        np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
-        np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64),
-        np.concatenate(vals) if vals else np.zeros(0),
+    n_codes = shape_codes.shape[1]
+    code_ids = (np.arange(n_codes, dtype=np.uint64) << np.uint64(32))[None, :]
+    add(
+        np.repeat(np.arange(n_blocks, dtype=np.int64), n_codes),
+        _bucket((shape_codes + code_ids).ravel(), NS_SHAPE),
+        False,
     )
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    # Each part is in block order; a stable merge groups the entries by block.
+    all_rows = np.concatenate(rows)
+    order = np.argsort(all_rows, kind="stable")
+    return all_rows[order], np.concatenate(cols)[order], np.concatenate(vals)[order]
 
 
 CHAR_NGRAM_PREFIX = 200
@@ -616,9 +645,12 @@ def _page_relations(
     slots = lexicon_slot[content]
     n_content = np.bincount(owners, minlength=n_blocks).astype(np.float64)
     safe_content = np.maximum(n_content, 1.0)
-    pairs = np.unique(slots * n_blocks + owners)
-    block_freq = np.bincount(pairs // n_blocks, minlength=1 << LEXICON_BITS)
-    shared = block_freq[slots] >= 2
+    # A word is shared when the first and the last block it occurs in differ.
+    first_block = np.full(1 << LEXICON_BITS, n_blocks, dtype=np.int64)
+    np.minimum.at(first_block, slots, owners)
+    last_block = np.full(1 << LEXICON_BITS, -1, dtype=np.int64)
+    np.maximum.at(last_block, slots, owners)
+    shared = first_block[slots] != last_block[slots]
     cohesion = np.bincount(owners[shared], minlength=n_blocks) / safe_content
     top = np.zeros(1 << LEXICON_BITS, dtype=bool)
     top[slots[owners < TOP_BLOCKS]] = True
@@ -635,12 +667,12 @@ def _page_relations(
 
 def _shape_codes(self_cols: dict[str, FloatArray], rel_index: FloatArray) -> UIntArray:
     n_tok = np.expm1(self_cols["log_tokens"])
-    length = np.digitize(n_tok, LENGTH_BINS)
-    short = np.digitize(self_cols["frac_short_tokens"], FRACTION_BINS)
-    stop = np.digitize(self_cols["frac_stopwords"], FRACTION_BINS)
-    title = np.digitize(self_cols["frac_title_tokens"], FRACTION_BINS)
+    length = np.searchsorted(LENGTH_BINS, n_tok, side="right")
+    short = np.searchsorted(FRACTION_BINS, self_cols["frac_short_tokens"], side="right")
+    stop = np.searchsorted(FRACTION_BINS, self_cols["frac_stopwords"], side="right")
+    title = np.searchsorted(FRACTION_BINS, self_cols["frac_title_tokens"], side="right")
     ends = self_cols["ends_terminal"].astype(np.int64)
-    pos = np.digitize(rel_index, POSITION_BINS)
+    pos = np.searchsorted(POSITION_BINS, rel_index, side="right")
     second = (self_cols["frac_second_person"] > 0).astype(np.int64) + 2 * (
         self_cols["frac_first_plural"] > 0
     ).astype(np.int64)

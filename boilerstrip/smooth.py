@@ -45,15 +45,11 @@ def context_inputs(probs: FloatArray, dense: FloatArray) -> FloatArray:
     p = np.clip(probs, PROB_FLOOR, 1.0)
     body_odds = np.log(p[:, 0]) - np.log(p[:, 2])
     title_odds = np.log(p[:, 1]) - np.log(p[:, 2])
-    index = np.arange(n)
-    columns: list[FloatArray] = []
-    for off in range(-WINDOW, WINDOW + 1):
-        src = index + off
-        inside = (src >= 0) & (src < n)
-        for odds in (body_odds, title_odds):
-            shifted = np.zeros(n)
-            shifted[inside] = odds[src[inside]]
-            columns.append(shifted)
+    # Each neighbour's odds: the page's odds shifted, zero past either end.
+    padded = np.zeros((n + 2 * WINDOW, 2))
+    padded[WINDOW : WINDOW + n, 0] = body_odds
+    padded[WINDOW : WINDOW + n, 1] = title_odds
+    columns = [padded[WINDOW + off : WINDOW + off + n] for off in range(-WINDOW, WINDOW + 1)]
     body = probs[:, 0]
     total = max(float(body.sum()), PROB_FLOOR)
     before = (np.cumsum(body) - body) / total
@@ -61,4 +57,4 @@ def context_inputs(probs: FloatArray, dense: FloatArray) -> FloatArray:
     best = int(np.argmax(body)) if n else 0
     distance = np.abs(np.arange(n) - best) / max(n, 1)
     summaries = np.column_stack([np.full(n, body.mean() if n else 0.0), before, after, distance])
-    return np.column_stack([*columns, summaries, dense])
+    return np.hstack([*columns, summaries, dense])
