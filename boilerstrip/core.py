@@ -12,11 +12,11 @@ from functools import partial
 
 import numpy as np
 
-from boilerstrip.features import Features, extract
+from boilerstrip.features import IntArray, extract
 from boilerstrip.model import LABELS, FloatArray, Model, default_model, softmax
 from boilerstrip.segment import assemble, segment
 from boilerstrip.smooth import context_inputs
-from boilerstrip.types import Decision, Document, Kind, Label
+from boilerstrip.types import Block, Decision, Document, Kind, Label
 
 DEFAULT_BATCH_SIZE = 64
 """Documents sent to a worker at a time: large enough to amortise the hand-off,
@@ -29,33 +29,90 @@ def _check_text(text: object) -> str:
     return text
 
 
-def _label_probabilities(doc: Document, model: Model) -> tuple[Features, FloatArray]:
-    """The features of every block and its final P(label) (the classify and smooth stages)."""
-    features = extract(doc, vocabulary=model.vocabulary)
-    first = model.block_probabilities(features)
-    return features, softmax(model.context.scores(context_inputs(first, features.dense)))
+WINDOW_CHARS = 500_000
+"""A document longer than this is classified in windows of about this many
+characters: working memory stays bounded (a few hundred bytes a character)
+whatever the document's size. Web pages are far shorter; only dumps and
+concatenations are windowed, and for them page-level cues of a window are as
+telling as those of the whole."""
+
+WINDOW_MARGIN = 32
+"""Blocks of context on each side of a window, classified but not kept from it:
+more than the reach of the neighbour features and of the context stage."""
+
+NO_KIND = -1
+"""Kind index of a block that is not noise."""
+
+
+def _predict(doc: Document, model: Model, *, kinds: bool) -> tuple[FloatArray, IntArray]:
+    """Final P(label) of every block, and its kind index (or :data:`NO_KIND`).
+
+    Kinds are named only when ``kinds`` is true, and only for noise blocks.
+    """
+    n = len(doc.blocks)
+    final = np.zeros((n, len(LABELS)))
+    kind_index = np.full(n, NO_KIND, dtype=np.int64)
+    for lo, keep_lo, keep_hi, hi in _windows(doc):
+        window = doc if (lo, hi) == (0, n) else _sub_document(doc, lo, hi)
+        features = extract(window, vocabulary=model.vocabulary)
+        first = model.block_probabilities(features)
+        probs = softmax(model.context.scores(context_inputs(first, features.dense)))
+        inner = slice(keep_lo - lo, keep_hi - lo)
+        final[keep_lo:keep_hi] = probs[inner]
+        if kinds:
+            noise = np.flatnonzero(probs[inner].argmax(axis=1) == LABELS.index(Label.NOISE))
+            if noise.size:
+                subset = features.subset(noise + (keep_lo - lo))
+                kind_index[keep_lo + noise] = model.kind_probabilities(subset).argmax(axis=1)
+    return final, kind_index
+
+
+def _windows(doc: Document) -> Iterator[tuple[int, int, int, int]]:
+    """``(lo, keep_lo, keep_hi, hi)`` block ranges: classify ``lo:hi``, keep ``keep_lo:keep_hi``.
+
+    One window for a document up to :data:`WINDOW_CHARS` long; otherwise
+    consecutive windows of about that many characters, with
+    :data:`WINDOW_MARGIN` blocks of context on each side.
+    """
+    blocks = doc.blocks
+    n = len(blocks)
+    if n == 0:
+        return
+    if blocks[-1].end - blocks[0].start <= WINDOW_CHARS:
+        yield 0, 0, n, n
+        return
+    keep_lo = 0
+    while keep_lo < n:
+        limit = blocks[keep_lo].start + WINDOW_CHARS
+        keep_hi = keep_lo + 1
+        while keep_hi < n and blocks[keep_hi].end <= limit:
+            keep_hi += 1
+        yield max(0, keep_lo - WINDOW_MARGIN), keep_lo, keep_hi, min(n, keep_hi + WINDOW_MARGIN)
+        keep_lo = keep_hi
+
+
+def _sub_document(doc: Document, lo: int, hi: int) -> Document:
+    """Blocks ``lo:hi`` of ``doc`` as a document of their own (offsets re-based)."""
+    base = doc.blocks[lo].start
+    end = doc.blocks[hi - 1].end
+    blocks = tuple(
+        Block(text=b.text, start=b.start - base, end=b.end - base, unit=b.unit)
+        for b in doc.blocks[lo:hi]
+    )
+    return Document(text=doc.text[base:end], blocks=blocks, separator=doc.separator)
 
 
 def decide(doc: Document, model: Model) -> list[Decision]:
     """Label every block of a segmented document and name the kind of each noise block."""
     if not doc.blocks:
         return []
-    features, final = _label_probabilities(doc, model)
+    final, kind_index = _predict(doc, model, kinds=True)
     best = final.argmax(axis=1)
-    noise = np.flatnonzero(best == LABELS.index(Label.NOISE))
-    # Kinds are named for noise blocks only: on a long page most blocks are body.
-    kind_of = dict(
-        zip(
-            noise.tolist(),
-            model.kind_probabilities(features.subset(noise)).argmax(axis=1).tolist(),
-            strict=True,
-        )
-    )
     decisions: list[Decision] = []
     for i, block in enumerate(doc.blocks):
         label = LABELS[int(best[i])]
         if label is Label.NOISE:
-            kind = model.kind_labels[kind_of[i]]
+            kind = model.kind_labels[int(kind_index[i])]
         else:
             kind = Kind.BODY if label is Label.BODY else Kind.TITLE
         decisions.append(
@@ -98,7 +155,7 @@ def clean(text: str, *, keep_title: bool = False, model: Model | None = None) ->
     if not doc.blocks:
         return ""
     # No Decision objects and no kinds here: clean needs only the labels.
-    _, final = _label_probabilities(doc, model if model is not None else default_model())
+    final, _ = _predict(doc, model if model is not None else default_model(), kinds=False)
     best = final.argmax(axis=1)
     keep = best == LABELS.index(Label.BODY)
     if keep_title:

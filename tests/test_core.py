@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from conftest import needs_default_model
 
+from boilerstrip import core
 from boilerstrip.core import classify, clean, clean_many
 from boilerstrip.model import Model, default_model
 from boilerstrip.segment import LONG_UNIT_CHARS, assemble, segment
@@ -354,6 +355,26 @@ def test_ten_megabyte_document(toy: Model) -> None:
     assert len(text) > 10_000_000
     expected = "\n".join(line for line in lines if not line.startswith("Home"))
     assert clean(text, model=toy) == expected
+
+
+@pytest.mark.parametrize("window_chars", [60, 150, 1_000])
+def test_long_documents_are_classified_in_windows_with_the_same_result(
+    toy: Model, monkeypatch: pytest.MonkeyPatch, window_chars: int
+) -> None:
+    """The toy model looks at each block alone, so windows must not change a decision."""
+    lines = ["Home | News | Sport" if i % 4 == 3 else f"{i}. {SENTENCE}" for i in range(40)]
+    text = "\n".join(lines)
+    whole = classify(text, model=toy)
+    monkeypatch.setattr(core, "WINDOW_CHARS", window_chars)
+    windowed = check_consistent(text, toy)
+    assert windowed == whole
+    assert clean(text, model=toy) == "\n".join(line for line in lines if "|" not in line)
+
+
+@needs_default_model
+def test_long_documents_in_windows_keep_every_block_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(core, "WINDOW_CHARS", 400)
+    check_consistent("\n".join([SEED] * 3), default_model())
 
 
 # --------------------------------------------------------------------------- clean_many
