@@ -139,6 +139,19 @@ relations to a page (kind-labeled blocks are classified without their page)."""
 DEFAULT_KINDS_FILE = Path("models") / "kinds" / "noise-kinds.tsv"
 """The reviewed kind-labeled noise set, relative to the repository root."""
 
+DEFAULT_APPEALS_FILE = Path("models") / "kinds" / "appeals.tsv"
+"""Hand-written multi-block appeals and body hard negatives (see APPEALS.md)."""
+
+APPEAL_COLUMNS = ("kind", "language", "group", "text")
+"""Columns of the appeals file."""
+
+APPEAL_SHARE = 0.35
+"""Share of page texts that also get a copy with a hand-written appeal inserted."""
+
+APPEAL_BODY_SHARE = 0.3
+"""Share of those copies that also get a body hard negative (prose about money,
+subscriptions or comments as news), so that topic words alone do not make noise."""
+
 KIND_HOLDOUT = 0.2
 """Share of the kind-labeled pages held out to report per-kind precision and recall."""
 
@@ -448,6 +461,89 @@ def insert_noise(example: Example, pool: NoisePool, *, seed: int) -> Example | N
     return _relabel(example, "\n".join(u for u, _ in units), units, "+ins")
 
 
+@dataclass(frozen=True)
+class AppealGroup:
+    """One hand-written appeal (or body hard negative): its blocks in page order."""
+
+    kind: Kind
+    language: str
+    group: str
+    texts: tuple[str, ...]
+
+
+def read_appeals(path: Path) -> list[AppealGroup]:
+    """The groups of the appeals file, in file order.
+
+    Raises:
+        ValueError: a column is missing, a kind is unknown, or a group's rows
+            are not contiguous or mix kinds.
+    """
+    groups: list[AppealGroup] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        missing = [c for c in APPEAL_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
+        seen: set[str] = set()
+        for line_no, row in enumerate(reader, start=2):
+            try:
+                kind = Kind(row["kind"])
+            except ValueError as exc:
+                raise ValueError(f"{path}:{line_no}: unknown kind {row['kind']!r}") from exc
+            if kind is not Kind.BODY and not kind.is_noise:
+                raise ValueError(f"{path}:{line_no}: kind {kind.value!r} is neither body nor noise")
+            name = row["group"]
+            if groups and groups[-1].group == name:
+                last = groups[-1]
+                if last.kind is not kind:
+                    raise ValueError(f"{path}:{line_no}: group {name!r} mixes kinds")
+                groups[-1] = AppealGroup(kind, last.language, name, (*last.texts, row["text"]))
+                continue
+            if name in seen:
+                raise ValueError(f"{path}:{line_no}: rows of group {name!r} are not contiguous")
+            seen.add(name)
+            groups.append(AppealGroup(kind, row["language"], name, (row["text"],)))
+    return groups
+
+
+def insert_appeal(example: Example, groups: Sequence[AppealGroup], *, seed: int) -> Example | None:
+    """A copy of ``example`` with one hand-written appeal inserted whole.
+
+    The appeal goes right after the headline, inside the body or at the end,
+    where news pages put them. Sometimes a body hard negative is inserted
+    inside the body too; its text joins the gold, so it is labelled body.
+    """
+    rng = random.Random(_seed_for(example.page_id, example.source, "appeal", str(seed)))
+    noise = [g for g in groups if g.kind is not Kind.BODY]
+    body = [g for g in groups if g.kind is Kind.BODY]
+    units = _units(example)
+    if not noise or len(units) < 2:
+        return None
+    title_at = next((i for i, (_, lab) in enumerate(units) if lab is Label.TITLE), None)
+    body_at = [i for i, (_, lab) in enumerate(units) if lab is Label.BODY]
+    appeal = rng.choice(noise)
+    where = rng.random()
+    if title_at is not None and where < 0.35:
+        at = title_at + 1
+    elif body_at and where < 0.75:
+        at = rng.randint(body_at[0], body_at[-1] + 1)
+    else:
+        at = len(units)
+    run = [(text, Label.NOISE) for text in appeal.texts]
+    units = [*units[:at], *run, *units[at:]]
+    gold = example.gold
+    if body and body_at and rng.random() < APPEAL_BODY_SHARE:
+        negative = rng.choice(body)
+        inside = [i for i, (_, lab) in enumerate(units) if lab is Label.BODY]
+        at = rng.randint(inside[0], inside[-1] + 1)
+        units = [*units[:at], *((t, Label.BODY) for t in negative.texts), *units[at:]]
+        gold = gold + "\n" + "\n".join(negative.texts)
+    with_gold = Example(
+        example.page_id, example.site, example.source, example.doc, example.labels, gold
+    )
+    return _relabel(with_gold, "\n".join(u for u, _ in units), units, "+appeal")
+
+
 def _relabel(
     example: Example, text: str, units: Sequence[tuple[str, Label]], tag: str
 ) -> Example | None:
@@ -677,6 +773,7 @@ def train(
     *,
     converters: Sequence[str] = DEFAULT_CONVERTERS,
     kinds_file: Path,
+    appeals_file: Path = DEFAULT_APPEALS_FILE,
     seed: int = 0,
     cache_dir: Path | None = None,
     limit: int | None = None,
@@ -707,10 +804,18 @@ def train(
         < INSERT_SHARE
         and (ins := insert_noise(ex, pool, seed=seed)) is not None
     ]
-    augmented += inserted
+    appeal_groups = read_appeals(appeals_file)
+    appealed = [
+        app
+        for ex in examples
+        if random.Random(_seed_for(ex.page_id, ex.source, "pick-appeal", str(seed))).random()
+        < APPEAL_SHARE
+        and (app := insert_appeal(ex, appeal_groups, seed=seed)) is not None
+    ]
+    augmented += inserted + appealed
     progress(
         f"{len(examples)} texts, {len(augmented)} augmented copies "
-        f"({len(inserted)} with reviewed noise inserted)"
+        f"({len(inserted)} with reviewed noise inserted, {len(appealed)} with an appeal)"
     )
     all_examples = examples + augmented
     vocabulary = learn_vocabulary(examples)
@@ -762,7 +867,9 @@ def train(
     context = fit_network(ctx_inputs, y, seed=seed)
     progress(f"final block classifier and context network ({time.perf_counter() - started:.0f} s)")
 
-    kinds, kind_labels, kind_report = fit_kinds(kinds_file, vocabulary, seed=seed)
+    kinds, kind_labels, kind_report = fit_kinds(
+        kinds_file, vocabulary, seed=seed, appeals=appeal_groups
+    )
     progress(f"kind classifier: {kind_report['n_rows']} rows")
 
     info: dict[str, Any] = {
@@ -863,10 +970,22 @@ def read_kinds(path: Path) -> list[tuple[Kind, str, str]]:
 
 
 def fit_kinds(
-    path: Path, vocabulary: Vocabulary, *, seed: int
+    path: Path,
+    vocabulary: Vocabulary,
+    *,
+    seed: int,
+    appeals: Sequence[AppealGroup] = (),
 ) -> tuple[Linear, tuple[Kind, ...], dict[str, Any]]:
-    """Fit the kind classifier; report per-kind precision/recall on held-out pages."""
-    rows = read_kinds(path)
+    """Fit the kind classifier; report per-kind precision/recall on held-out pages.
+
+    The noise blocks of ``appeals`` are always in the training part: the
+    held-out scores are measured on reviewed blocks of real pages only.
+    """
+    reviewed = read_kinds(path)
+    written = [
+        (g.kind, text, f"appeals/{g.group}") for g in appeals if g.kind.is_noise for text in g.texts
+    ]
+    rows = reviewed + written
     kind_labels = tuple(k for k in NOISE_KINDS if any(r[0] is k for r in rows))
     matrix = Matrix()
     for kind, text, _ in rows:
@@ -881,7 +1000,7 @@ def fit_kinds(
     dense_self[:, self_cols] = dense[:, self_cols]
     y = np.concatenate(matrix.labels)
     design = make_design(dense_self, _sparse(matrix, 1 << KIND_HASH_BITS))
-    pages = sorted({r[2] for r in rows})
+    pages = sorted({r[2] for r in reviewed})
     rng = random.Random(seed)
     held = set(rng.sample(pages, max(1, int(len(pages) * KIND_HOLDOUT))))
     test = np.array([r[2] in held for r in rows])
@@ -907,6 +1026,7 @@ def fit_kinds(
     final = fit_linear(design, y, alpha=KIND_ALPHA, n_classes=len(kind_labels), seed=seed)
     report = {
         "n_rows": len(rows),
+        "n_written_rows": len(written),
         "n_heldout": int(test.sum()),
         "heldout_accuracy": round(float((pred == y[test]).mean()), 3),
         "per_kind": per_kind,
@@ -1009,6 +1129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"kind-labeled noise set (default: {DEFAULT_KINDS_FILE})",
     )
     parser.add_argument(
+        "--appeals",
+        type=Path,
+        default=DEFAULT_APPEALS_FILE,
+        help=f"hand-written appeals and hard negatives (default: {DEFAULT_APPEALS_FILE})",
+    )
+    parser.add_argument(
         "--converters", nargs="+", default=list(DEFAULT_CONVERTERS), help="HTML-to-text converters"
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice")
@@ -1023,10 +1149,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     kinds_file = args.kinds or DEFAULT_KINDS_FILE
     if not kinds_file.is_file():
         parser.error(f"kind-labeled set not found: {kinds_file}")
+    if not args.appeals.is_file():
+        parser.error(f"appeals file not found: {args.appeals}")
     model, info = train(
         args.data,
         converters=args.converters,
         kinds_file=kinds_file,
+        appeals_file=args.appeals,
         seed=args.seed,
         cache_dir=args.cache,
         limit=args.limit,

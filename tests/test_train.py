@@ -26,6 +26,7 @@ DATA = Path(__file__).parent / "data"
 DATASETS = DATA / "datasets"
 FIXTURE = DATA / "train_fixture"
 KINDS = FIXTURE / "noise-kinds.tsv"
+APPEALS = FIXTURE / "appeals.tsv"
 SEED = (DATA / "independent-nato-turkey.txt").read_text(encoding="utf-8")
 SAMPLES = [
     SEED,
@@ -69,6 +70,8 @@ def run_training(data: Path, out: Path, *, seed: int = 0) -> Path:
         str(out),
         "--kinds",
         str(KINDS),
+        "--appeals",
+        str(APPEALS),
         "--converters",
         "lxml",
         "--folds",
@@ -305,10 +308,12 @@ def test_augment_and_insert_noise_are_deterministic(data_dir: Path) -> None:
         data_dir, converters=["lxml"], cache_dir=None, limit=None, progress=quiet
     )
     pool = train.noise_pool(train.read_kinds(KINDS), examples)
+    appeals = train.read_appeals(APPEALS)
     for ex in examples:
         for make in (
             lambda e, s: train.augment(e, seed=s),
             lambda e, s: train.insert_noise(e, pool, seed=s),
+            lambda e, s: train.insert_appeal(e, appeals, seed=s),
         ):
             check_variant(ex, make)
 
@@ -350,3 +355,62 @@ def test_insert_noise_adds_reviewed_lines_labelled_noise(data_dir: Path) -> None
         for text in original:
             position = texts.index(text, position) + 1
     assert inserted_any
+
+
+# --------------------------------------------------------------------------- appeals
+
+
+def test_read_appeals_reads_the_groups_in_order() -> None:
+    groups = train.read_appeals(APPEALS)
+    assert [(g.kind, g.language, g.group, len(g.texts)) for g in groups] == [
+        (Kind.DONATION, "en", "en-donation-01", 3),
+        (Kind.NEWSLETTER, "de", "de-newsletter-01", 2),
+        (Kind.BODY, "en", "en-body-01", 2),
+    ]
+    assert groups[0].texts[2] == "Give monthly"
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            "donation\ten\ta\tOne\nnewsletter\ten\tb\tTwo\ndonation\ten\ta\tThree\n",
+            r"appeals\.tsv:4: rows of group 'a' are not contiguous",
+        ),
+        (
+            "donation\ten\ta\tOne\nnewsletter\ten\ta\tTwo\n",
+            r"appeals\.tsv:3: group 'a' mixes kinds",
+        ),
+        ("donatoin\ten\ta\tOne\n", r"appeals\.tsv:2: unknown kind 'donatoin'"),
+        ("title\ten\ta\tOne\n", r"appeals\.tsv:2: kind 'title' is neither body nor noise"),
+    ],
+)
+def test_read_appeals_names_file_and_line_of_a_bad_row(
+    tmp_path: Path, rows: str, message: str
+) -> None:
+    path = tmp_path / "appeals.tsv"
+    path.write_text("kind\tlanguage\tgroup\ttext\n" + rows, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        train.read_appeals(path)
+
+
+def test_insert_appeal_labels_the_appeal_noise_and_the_hard_negative_body(data_dir: Path) -> None:
+    examples = train.load_examples(
+        data_dir, converters=["lxml"], cache_dir=None, limit=None, progress=quiet
+    )
+    groups = train.read_appeals(APPEALS)
+    labels_of = {
+        text: Label.BODY if g.kind is Kind.BODY else Label.NOISE for g in groups for text in g.texts
+    }
+    seen: set[Label] = set()
+    for ex in examples:
+        for seed in range(4):
+            variant = train.insert_appeal(ex, groups, seed=seed)
+            if variant is None:
+                continue
+            original = [b.text for b in ex.doc.blocks]
+            for block, label in zip(variant.doc.blocks, variant.labels, strict=True):
+                if block.text in labels_of and block.text not in original:
+                    assert label is labels_of[block.text], block.text
+                    seen.add(label)
+    assert seen == {Label.BODY, Label.NOISE}
