@@ -198,8 +198,7 @@ class Features:
     ``dense`` has one row per block and the columns of :data:`DENSE_NAMES`.
     ``rows``, ``cols`` and ``vals`` list the hashed sparse features: block
     ``rows[k]`` has value ``vals[k]`` in bucket ``cols[k]`` (a bucket may occur
-    more than once for a block; values add up). Entries are grouped by block:
-    ``rows`` never decreases.
+    more than once for a block; values add up).
     """
 
     dense: FloatArray
@@ -456,8 +455,12 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
     url_like = _has_match(URL_OR_EMAIL, lowered, owner, n_blocks)
     copyright_like = _has_match(COPYRIGHT, lowered, owner, n_blocks)
     whole_slot = _bucket(whole_hash, NS_WHOLE)
-    _, slot_index, slot_count = np.unique(whole_slot, return_inverse=True, return_counts=True)
-    repeats = (slot_count[slot_index] - 1).astype(np.float64)
+    ordered = np.sort(whole_slot)
+    repeats = (
+        np.searchsorted(ordered, whole_slot, side="right")
+        - np.searchsorted(ordered, whole_slot, side="left")
+        - 1
+    ).astype(np.float64)
 
     self_cols: dict[str, FloatArray] = {
         "log_chars": np.log1p(n_chars),
@@ -595,10 +598,7 @@ def _hashed(
     )
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-    # Each part is in block order; a stable merge groups the entries by block.
-    all_rows = np.concatenate(rows)
-    order = np.argsort(all_rows, kind="stable")
-    return all_rows[order], np.concatenate(cols)[order], np.concatenate(vals)[order]
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
 
 CHAR_NGRAM_PREFIX = 200

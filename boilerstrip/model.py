@@ -54,6 +54,10 @@ the kind weights (one row per kind) small."""
 PACK_FLOATS = 4
 """Hashed weights are stored in records of a multiple of four float32 (16 bytes)."""
 
+BINCOUNT_MAX_CLASSES = 4
+"""Up to this many classes, hashed scores are summed per block with one bincount
+a class; beyond it, sorting the entries by block once and summing runs is faster."""
+
 LABELS: tuple[Label, ...] = (Label.BODY, Label.TITLE, Label.NOISE)
 """Order of the label columns in every probability matrix."""
 
@@ -80,16 +84,24 @@ class Linear:
     def scores(self, dense: FloatArray, features: Features | None = None) -> FloatArray:
         """Raw class scores, shape ``(n_blocks, n_classes)``."""
         out = ((dense - self.mean) / self.scale) @ self.dense_weights.T + self.intercept
+        n = dense.shape[0]
         if self.sparse_weights is not None and features is not None and features.rows.size:
             packed, width = self._packed_sparse
             cols = features.cols if width == 1 << HASH_BITS else features.cols & (width - 1)
             gathered = packed[cols].view(np.float32).reshape(cols.shape[0], -1)
-            contrib = gathered[:, : out.shape[1]] * features.vals[:, None]
-            # Entries are grouped by block (see Features): sum each block's run.
-            counts = np.bincount(features.rows, minlength=dense.shape[0])
-            has = np.flatnonzero(counts)
-            starts = np.concatenate(([0], np.cumsum(counts[has])[:-1]))
-            out[has] += np.add.reduceat(contrib, starts, axis=0)
+            n_classes = out.shape[1]
+            rows, vals = features.rows, features.vals
+            if n_classes <= BINCOUNT_MAX_CLASSES:
+                for c in range(n_classes):
+                    out[:, c] += np.bincount(rows, weights=gathered[:, c] * vals, minlength=n)
+            else:
+                # Many classes: group the entries by block once, sum each block's run.
+                order = np.argsort(rows, kind="stable")
+                contrib = gathered[order, :n_classes] * vals[order, None]
+                counts = np.bincount(rows, minlength=n)
+                has = np.flatnonzero(counts)
+                starts = np.concatenate(([0], np.cumsum(counts[has])[:-1]))
+                out[has] += np.add.reduceat(contrib, starts, axis=0)
         return out
 
     @cached_property
