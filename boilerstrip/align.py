@@ -8,10 +8,15 @@ page's blocks as one token stream. A token is *covered* when one of the word
 trigrams it belongs to in that stream (trigrams may span block boundaries, so a
 one-word heading followed by its paragraph is covered when the gold has the same
 heading before the same paragraph) occurs anywhere in the gold. A block is body
-when at least :data:`BODY_COVERAGE` of its tokens are covered. The first block
-near the top whose tokens match the gold title is the title. A block holding a
-gold ``without`` snippet (boilerplate a correct extraction must not contain) is
-noise whatever its coverage.
+when at least :data:`BODY_COVERAGE` of its tokens are covered. A block holding
+a gold ``without`` snippet (boilerplate a correct extraction must not contain)
+is noise whatever its coverage.
+
+The title: of the blocks before the first body block (or in the top half of the
+page) whose tokens match the gold title, the last one, nearest the article
+(menus and breadcrumbs repeat the headline above it); when none matches, the
+same search with the page's ``<h1>`` headings. A standfirst right below the
+title (a short body block that does not end a sentence) is title too.
 
 Example:
     >>> from boilerstrip.segment import segment
@@ -47,7 +52,17 @@ TITLE_SIMILARITY = 0.8
 """Jaccard similarity of token sets above which a block is taken as the gold title."""
 
 TITLE_ZONE = 0.5
-"""The title is looked for in the first half of the page's blocks."""
+"""The title is looked for in the first half of the page's blocks, or before the
+first body block if that is further down."""
+
+STANDFIRST_MAX_TOKENS = 40
+"""A standfirst is a short summary line under the headline, not a paragraph."""
+
+SENTENCE_ENDS = ".!?。！？…"
+"""Characters that end a sentence; a standfirst usually stops without one."""
+
+CLOSING_MARKS = "\"'”’»)]）」』"
+"""Closing quotes and brackets, looked past for the sentence end (``he said."``)."""
 
 
 def tokens(text: str) -> list[str]:
@@ -60,9 +75,14 @@ def align_labels(
     gold: str,
     *,
     title: str | None = None,
+    headings: Sequence[str] = (),
     without: Sequence[str] = (),
 ) -> list[Label]:
-    """One label per block of ``doc``, from the gold main text (see module docs)."""
+    """One label per block of ``doc``, from the gold main text (see module docs).
+
+    ``title`` is the gold title; ``headings`` are the page's ``<h1>`` texts,
+    tried in order when the gold title matches no block.
+    """
     gold_tokens = tokens(gold)
     # A gold shorter than a trigram (a one-line reply, a product name) is matched whole.
     size = min(NGRAM, len(gold_tokens))
@@ -93,23 +113,47 @@ def align_labels(
             text = block.text.lower()
             is_body = not any(w in text for w in lowered_without)
         labels.append(Label.BODY if is_body else Label.NOISE)
-    if title:
-        index = find_title(block_tokens, tokens(title))
+    first_body = next((i for i, lab in enumerate(labels) if lab is Label.BODY), None)
+    for candidate in (title, *headings):
+        if not candidate:
+            continue
+        index = find_title(block_tokens, tokens(candidate), first_body=first_body)
         if index is not None:
             labels[index] = Label.TITLE
+            after = index + 1
+            if (
+                after < len(labels)
+                and labels[after] is Label.BODY
+                and 0 < len(block_tokens[after]) <= STANDFIRST_MAX_TOKENS
+                and doc.blocks[after].text.rstrip(CLOSING_MARKS)[-1:] not in SENTENCE_ENDS
+            ):
+                labels[after] = Label.TITLE
+            break
     return labels
 
 
-def find_title(block_tokens: Sequence[Sequence[str]], title_tokens: Sequence[str]) -> int | None:
-    """Index of the first block in the top of the page that matches the title, if any."""
+def find_title(
+    block_tokens: Sequence[Sequence[str]],
+    title_tokens: Sequence[str],
+    *,
+    first_body: int | None = None,
+) -> int | None:
+    """Index of the block that matches the title, if any.
+
+    Blocks are searched in the top :data:`TITLE_ZONE` of the page and up to
+    ``first_body``; of the matches before ``first_body`` the last wins, else
+    the first match.
+    """
     if not title_tokens:
         return None
     want = set(title_tokens)
-    limit = max(1, int(len(block_tokens) * TITLE_ZONE))
+    limit = max(1, int(len(block_tokens) * TITLE_ZONE), first_body or 0)
+    matches = []
     for i, toks in enumerate(block_tokens[:limit]):
         have = set(toks)
-        if not have:
-            continue
-        if len(have & want) / len(have | want) >= TITLE_SIMILARITY:
-            return i
-    return None
+        if have and len(have & want) / len(have | want) >= TITLE_SIMILARITY:
+            matches.append(i)
+    if not matches:
+        return None
+    before = [i for i in matches if first_body is not None and i < first_body]
+    return before[-1] if before else matches[0]

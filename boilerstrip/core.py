@@ -56,7 +56,7 @@ def _predict(doc: Document, model: Model, *, kinds: bool) -> tuple[FloatArray, I
         window = doc if (lo, hi) == (0, n) else _sub_document(doc, lo, hi)
         features = extract(window, vocabulary=model.vocabulary)
         first = model.block_probabilities(features)
-        probs = softmax(model.context.scores(context_inputs(first, features.dense)))
+        probs = softmax(model.context.scores(context_inputs(first, features.dense, features.words)))
         inner = slice(keep_lo - lo, keep_hi - lo)
         final[keep_lo:keep_hi] = probs[inner]
         if kinds:

@@ -192,6 +192,25 @@ _NEIGHBOUR_INDEX = [_SELF_INDEX[name] for name in _NEIGHBOUR_DENSE]
 
 
 @dataclass(frozen=True, slots=True)
+class ContentWords:
+    """Which content words (longer than :data:`SHORT_TOKEN_CHARS`, not stopwords)
+    each block holds: one entry per (block, word) pair, the word as its lexicon slot.
+
+    The context stage weighs them by the blocks' body probabilities to tell how
+    much of the page's likely body shares a block's topic. Entries are sorted
+    by slot.
+    """
+
+    rows: IntArray
+    slots: IntArray
+
+    @classmethod
+    def empty(cls) -> ContentWords:
+        """No content words."""
+        return cls(rows=np.zeros(0, dtype=np.int64), slots=np.zeros(0, dtype=np.int64))
+
+
+@dataclass(frozen=True, slots=True)
 class Features:
     """Features of every block of one document.
 
@@ -205,6 +224,7 @@ class Features:
     rows: IntArray
     cols: IntArray
     vals: FloatArray
+    words: ContentWords
 
     @property
     def n_blocks(self) -> int:
@@ -216,11 +236,16 @@ class Features:
         new_index = np.full(self.n_blocks, -1, dtype=np.int64)
         new_index[blocks] = np.arange(blocks.shape[0], dtype=np.int64)
         keep = new_index[self.rows] >= 0
+        keep_words = new_index[self.words.rows] >= 0
         return Features(
             dense=self.dense[blocks],
             rows=new_index[self.rows[keep]],
             cols=self.cols[keep],
             vals=self.vals[keep],
+            words=ContentWords(
+                rows=new_index[self.words.rows[keep_words]],
+                slots=self.words.slots[keep_words],
+            ),
         )
 
 
@@ -394,6 +419,7 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
             rows=np.zeros(0, dtype=np.int64),
             cols=np.zeros(0, dtype=np.int64),
             vals=np.zeros(0),
+            words=ContentWords.empty(),
         )
     # One string for all blocks, a NUL between them so that no n-gram spans two.
     joined = "\x00".join(block.text for block in doc.blocks)
@@ -462,6 +488,14 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
         - 1
     ).astype(np.float64)
 
+    relations, words = _page_relations(
+        n_blocks=n_blocks,
+        tok_owner=tok_owner,
+        lexicon_slot=lexicon_slot,
+        content=(tok_len > SHORT_TOKEN_CHARS) & ~stop_tok,
+        address=second_tok | first_plural_tok,
+        n_tokens=n_tokens,
+    )
     self_cols: dict[str, FloatArray] = {
         "log_chars": np.log1p(n_chars),
         "log_tokens": np.log1p(n_tokens),
@@ -486,14 +520,7 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
         "has_copyright": copyright_like,
         "repeats_in_doc": np.minimum(repeats, 5.0),
         "short_run_len": np.log1p(_short_run_lengths(n_tokens < SHORT_BLOCK_TOKENS)),
-        **_page_relations(
-            n_blocks=n_blocks,
-            tok_owner=tok_owner,
-            lexicon_slot=lexicon_slot,
-            content=(tok_len > SHORT_TOKEN_CHARS) & ~stop_tok,
-            address=second_tok | first_plural_tok,
-            n_tokens=n_tokens,
-        ),
+        **relations,
     }
     self_matrix = np.column_stack([self_cols[name] for name in SELF_DENSE])
 
@@ -534,7 +561,7 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
         self_cols=self_cols,
         rel_index=position[:, 0],
     )
-    return Features(dense=dense, rows=rows, cols=cols, vals=vals)
+    return Features(dense=dense, rows=rows, cols=cols, vals=vals, words=words)
 
 
 def _hashed(
@@ -627,8 +654,8 @@ def _page_relations(
     content: npt.NDArray[np.bool_],
     address: npt.NDArray[np.bool_],
     n_tokens: FloatArray,
-) -> dict[str, FloatArray]:
-    """How each block relates to the rest of its page.
+) -> tuple[dict[str, FloatArray], ContentWords]:
+    """How each block relates to the rest of its page, and its content words.
 
     * ``cohesion``: share of the block's content words (longer than
       :data:`SHORT_TOKEN_CHARS`, not stopwords) that occur in another block of
@@ -645,12 +672,10 @@ def _page_relations(
     slots = lexicon_slot[content]
     n_content = np.bincount(owners, minlength=n_blocks).astype(np.float64)
     safe_content = np.maximum(n_content, 1.0)
-    # A word is shared when the first and the last block it occurs in differ.
-    first_block = np.full(1 << LEXICON_BITS, n_blocks, dtype=np.int64)
-    np.minimum.at(first_block, slots, owners)
-    last_block = np.full(1 << LEXICON_BITS, -1, dtype=np.int64)
-    np.maximum.at(last_block, slots, owners)
-    shared = first_block[slots] != last_block[slots]
+    pairs = np.unique(slots * n_blocks + owners)  # each (word, block) once
+    pair_slots = pairs // n_blocks
+    block_freq = np.bincount(pair_slots, minlength=1 << LEXICON_BITS)
+    shared = block_freq[slots] >= 2
     cohesion = np.bincount(owners[shared], minlength=n_blocks) / safe_content
     top = np.zeros(1 << LEXICON_BITS, dtype=bool)
     top[slots[owners < TOP_BLOCKS]] = True
@@ -658,11 +683,12 @@ def _page_relations(
     top_overlap = np.bincount(owners[in_top], minlength=n_blocks) / safe_content
     address_count = np.bincount(tok_owner[address], minlength=n_blocks)
     page_rate = address_count.sum() / max(float(n_tokens.sum()), 1.0)
-    return {
+    relations = {
         "cohesion": cohesion,
         "top_overlap": top_overlap,
         "reader_address_rel": address_count / safe_tokens - page_rate,
     }
+    return relations, ContentWords(rows=pairs % n_blocks, slots=pair_slots)
 
 
 def _shape_codes(self_cols: dict[str, FloatArray], rel_index: FloatArray) -> UIntArray:

@@ -37,11 +37,12 @@ import numpy.typing as npt
 
 from boilerstrip.errors import ModelError, ModelVersionError
 from boilerstrip.features import DENSE_NAMES, HASH_BITS, Features, Vocabulary
+from boilerstrip.smooth import context_width
 from boilerstrip.types import Kind, Label
 
 FloatArray = npt.NDArray[np.float64]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bumped whenever the stored arrays or the features they expect change meaning."""
 
 MODEL_FILENAME = "boilerstrip.joblib"
@@ -258,6 +259,13 @@ class Model:
                 f"{len(DENSE_NAMES)}; retrain with `python -m boilerstrip.train`"
             )
         ctx = payload["context"]
+        n_inputs = np.asarray(ctx["mean"]).shape[0]
+        if n_inputs != context_width(len(DENSE_NAMES)):
+            raise ModelVersionError(
+                f"{source}: model's context stage reads {n_inputs} inputs, this boilerstrip "
+                f"gives it {context_width(len(DENSE_NAMES))}; retrain with "
+                "`python -m boilerstrip.train`"
+            )
         return cls(
             vocabulary=Vocabulary(np.asarray(payload["stopword_hashes"], dtype=np.uint64)),
             blocks=_linear_from_dict(payload["blocks"]),

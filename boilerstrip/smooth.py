@@ -10,14 +10,16 @@ probabilities, so it learns how far to trust them.
 Example:
     >>> import numpy as np
     >>> probs = np.array([[0.1, 0.1, 0.8], [0.9, 0.05, 0.05], [0.2, 0.0, 0.8]])
-    >>> context_inputs(probs, np.zeros((3, 0))).shape
-    (3, 18)
+    >>> context_inputs(probs, np.zeros((3, 0)), ContentWords.empty()).shape
+    (3, 20)
 """
 
 from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+
+from boilerstrip.features import ContentWords
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -27,19 +29,34 @@ WINDOW = 3
 PROB_FLOOR = 1e-4
 """Keeps log-odds finite for probabilities of exactly 0 or 1."""
 
-N_PAGE_SUMMARIES = 4
+N_PAGE_SUMMARIES = 6
 """Columns of page-level summaries appended by :func:`context_inputs`."""
 
+SUPPORT_CAP = 2.0
+"""A content word found in this much body probability elsewhere on the page
+(two sure body blocks) counts as fully supported."""
 
-def context_inputs(probs: FloatArray, dense: FloatArray) -> FloatArray:
+
+def context_width(n_dense: int) -> int:
+    """Number of columns :func:`context_inputs` gives for ``n_dense`` dense features.
+
+    >>> context_width(0)
+    20
+    """
+    return 2 * (2 * WINDOW + 1) + N_PAGE_SUMMARIES + n_dense
+
+
+def context_inputs(probs: FloatArray, dense: FloatArray, words: ContentWords) -> FloatArray:
     """Second-stage inputs for each block.
 
     ``probs`` are the first-stage probabilities (columns body, title, noise);
-    ``dense`` are the block's own dense features. The result holds, for each
-    offset in ``-WINDOW..WINDOW``, the body-vs-noise and title-vs-noise
-    log-odds of that neighbour (0 beyond the page's ends); then page-level
-    summaries (mean body probability, share of the body mass before the block,
-    share after it, distance to the most body-like block); then ``dense``.
+    ``dense`` are the block's own dense features; ``words`` its content words.
+    The result holds, for each offset in ``-WINDOW..WINDOW``, the
+    body-vs-noise and title-vs-noise log-odds of that neighbour (0 beyond the
+    page's ends); then page-level summaries (mean body probability, share of
+    the body mass before the block, share after it, distance to the most
+    body-like block, and the two topic-support measures of
+    :func:`topic_support`); then ``dense``.
     """
     n = probs.shape[0]
     p = np.clip(probs, PROB_FLOOR, 1.0)
@@ -56,5 +73,39 @@ def context_inputs(probs: FloatArray, dense: FloatArray) -> FloatArray:
     after = 1.0 - before - body / total
     best = int(np.argmax(body)) if n else 0
     distance = np.abs(np.arange(n) - best) / max(n, 1)
-    summaries = np.column_stack([np.full(n, body.mean() if n else 0.0), before, after, distance])
+    summaries = np.column_stack(
+        [np.full(n, body.mean() if n else 0.0), before, after, distance, topic_support(body, words)]
+    )
     return np.hstack([*columns, summaries, dense])
+
+
+def topic_support(body: FloatArray, words: ContentWords) -> FloatArray:
+    """How much of the page's likely body shares each block's content words.
+
+    For each content word of a block, its *support* is the body probability
+    of the other blocks holding it. Two columns: the mean over the block's
+    words of the support capped at :data:`SUPPORT_CAP` (divided by it), and
+    the mean support as a share of the other blocks' total body probability.
+    An article's paragraphs return to the same names and topics; an appeal or
+    a prompt inside it talks about something else. Blocks without content
+    words get zeros.
+
+    >>> words = ContentWords(rows=np.array([0, 2, 1]), slots=np.array([5, 5, 9]))
+    >>> topic_support(np.array([1.0, 1.0, 0.5]), words).round(2).tolist()
+    [[0.25, 0.33], [0.0, 0.0], [0.5, 0.5]]
+    """
+    n = body.shape[0]
+    out = np.zeros((n, 2))
+    if words.rows.size == 0:
+        return out
+    own = body[words.rows]
+    slots = words.slots
+    starts = np.flatnonzero(np.concatenate(([True], slots[1:] != slots[:-1])))
+    lengths = np.diff(np.append(starts, slots.shape[0]))
+    other = np.repeat(np.add.reduceat(own, starts), lengths) - own
+    rest = np.maximum(float(body.sum()) - own, PROB_FLOOR)
+    count = np.maximum(np.bincount(words.rows, minlength=n), 1)
+    capped = np.minimum(other, SUPPORT_CAP) / SUPPORT_CAP
+    out[:, 0] = np.bincount(words.rows, weights=capped, minlength=n) / count
+    out[:, 1] = np.bincount(words.rows, weights=other / rest, minlength=n) / count
+    return out

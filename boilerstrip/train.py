@@ -48,6 +48,7 @@ from boilerstrip.features import (
     HASH_BITS,
     N_BUCKETS,
     SELF_DENSE,
+    ContentWords,
     Features,
     Vocabulary,
     extract,
@@ -69,8 +70,15 @@ from boilerstrip.types import NOISE_KINDS, Document, Kind, Label
 
 FloatArray = npt.NDArray[np.float64]
 Progress = Callable[[str], None]
-Converted = tuple[str, str, str, str, str, str | None, tuple[str, ...]]
-"""A converted page text: (page id, site, converter, text, gold text, gold title, without)."""
+Converted = tuple[str, str, str, str, str, str | None, tuple[str, ...], tuple[str, ...]]
+"""A converted page text: (page id, site, converter, text, gold text, gold title,
+without snippets, the page's ``<h1>`` texts)."""
+
+CACHE_VERSION = 2
+"""Part of the conversion cache's key: bumped when :data:`Converted` changes."""
+
+MAX_HEADINGS = 3
+"""``<h1>`` texts kept per page as fallback titles."""
 
 TRAIN_SETS = ("wcxb-dev", "mozilla-readability")
 """The only sets whose pages may train the shipped model (see the data README)."""
@@ -145,8 +153,11 @@ DEFAULT_APPEALS_FILE = Path("models") / "kinds" / "appeals.tsv"
 APPEAL_COLUMNS = ("kind", "language", "group", "text")
 """Columns of the appeals file."""
 
-APPEAL_SHARE = 0.35
-"""Share of page texts that also get a copy with a hand-written appeal inserted."""
+APPEAL_SHARE = 0.6
+"""Share of page texts that also get a copy with hand-written appeals inserted."""
+
+MAX_APPEALS = 2
+"""At most this many appeals are inserted into one copy."""
 
 APPEAL_BODY_SHARE = 0.3
 """Share of those copies that also get a body hard negative (prose about money,
@@ -177,11 +188,13 @@ class Matrix:
     cols: list[npt.NDArray[np.int64]] = field(default_factory=list)
     vals: list[FloatArray] = field(default_factory=list)
     labels: list[npt.NDArray[np.int64]] = field(default_factory=list)
+    words: list[ContentWords] = field(default_factory=list)
     doc_slices: list[tuple[int, int]] = field(default_factory=list)
     n_rows: int = 0
 
     def release_features(self) -> None:
-        """Drop the per-document feature arrays once they are in a matrix."""
+        """Drop the per-document feature arrays once they are in a matrix
+        (the content words stay: the context stage reads them per document)."""
         self.dense.clear()
         self.rows.clear()
         self.cols.clear()
@@ -194,6 +207,7 @@ class Matrix:
         self.cols.append(features.cols)
         self.vals.append(features.vals)
         self.labels.append(np.asarray(labels, dtype=np.int64))
+        self.words.append(features.words)
         self.doc_slices.append((self.n_rows, self.n_rows + n))
         self.n_rows += n
 
@@ -234,7 +248,7 @@ def load_examples(
             newest = max((p.stat().st_mtime_ns for p in files), default=0)
             fingerprint = f"{folder.resolve()}|{len(files)}|{newest}"
             key = hashlib.sha256(
-                f"{name}|{fingerprint}|{','.join(converters)}|{limit}".encode()
+                f"{name}|{fingerprint}|{','.join(converters)}|{limit}|{CACHE_VERSION}".encode()
             ).hexdigest()
             cache_file = cache_dir / f"{name}-{key[:12]}.pickle"
             if cache_file.exists():
@@ -260,6 +274,7 @@ def load_examples(
                 continue
             n_pages += 1
             site = item.site or item.id
+            headings = _headings(item.html)
             for conv in converters:
                 try:
                     text = html_to_text(item.html, converter=Converter(conv))
@@ -275,6 +290,7 @@ def load_examples(
                         item.gold.text,
                         item.gold.title,
                         tuple(item.gold.without_snippets),
+                        headings,
                     )
                 )
             if n_pages % 100 == 0:
@@ -292,12 +308,26 @@ def load_examples(
 def _label(
     converted: Sequence[Converted],
 ) -> Iterator[Example]:
-    for page_id, site, conv, text, gold, title, without in converted:
+    for page_id, site, conv, text, gold, title, without, headings in converted:
         doc = segment(text)
         if not doc.blocks:
             continue
-        labels = align_labels(doc, gold, title=title, without=without)
+        labels = align_labels(doc, gold, title=title, headings=headings, without=without)
         yield Example(page_id, site, conv, doc, tuple(labels), gold)
+
+
+def _headings(html: str) -> tuple[str, ...]:
+    """The non-empty ``<h1>`` texts of a page (whitespace collapsed), at most
+    :data:`MAX_HEADINGS`; none when the HTML cannot be parsed."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return ()
+    found = (" ".join(h.text_content().split()) for h in root.iter("h1"))
+    return tuple(text for text in found if text)[:MAX_HEADINGS]
 
 
 # --------------------------------------------------------------------------- augmentation
@@ -507,7 +537,7 @@ def read_appeals(path: Path) -> list[AppealGroup]:
 
 
 def insert_appeal(example: Example, groups: Sequence[AppealGroup], *, seed: int) -> Example | None:
-    """A copy of ``example`` with one hand-written appeal inserted whole.
+    """A copy of ``example`` with one or two hand-written appeals inserted whole.
 
     The appeal goes right after the headline, inside the body or at the end,
     where news pages put them. Sometimes a body hard negative is inserted
@@ -521,16 +551,20 @@ def insert_appeal(example: Example, groups: Sequence[AppealGroup], *, seed: int)
         return None
     title_at = next((i for i, (_, lab) in enumerate(units) if lab is Label.TITLE), None)
     body_at = [i for i, (_, lab) in enumerate(units) if lab is Label.BODY]
-    appeal = rng.choice(noise)
-    where = rng.random()
-    if title_at is not None and where < 0.35:
-        at = title_at + 1
-    elif body_at and where < 0.75:
-        at = rng.randint(body_at[0], body_at[-1] + 1)
-    else:
-        at = len(units)
-    run = [(text, Label.NOISE) for text in appeal.texts]
-    units = [*units[:at], *run, *units[at:]]
+    for _ in range(rng.randint(1, MAX_APPEALS)):
+        appeal = rng.choice(noise)
+        where = rng.random()
+        body_at = [i for i, (_, lab) in enumerate(units) if lab is Label.BODY]
+        if title_at is not None and where < 0.35:
+            at = title_at + 1
+        elif body_at and where < 0.75:
+            at = rng.randint(body_at[0], body_at[-1] + 1)
+        else:
+            at = len(units)
+        run = [(text, Label.NOISE) for text in appeal.texts]
+        units = [*units[:at], *run, *units[at:]]
+        if title_at is not None and at <= title_at:
+            title_at += len(run)
     gold = example.gold
     if body and body_at and rng.random() < APPEAL_BODY_SHARE:
         negative = rng.choice(body)
@@ -851,7 +885,13 @@ def train(
         progress(
             f"block classifier, fold {fold + 1}/{n_folds} ({time.perf_counter() - started:.0f} s)"
         )
-    ctx_inputs = np.vstack([context_inputs(oof[a:b], dense[a:b]) for a, b in matrix.doc_slices])
+    ctx_inputs = np.vstack(
+        [
+            context_inputs(oof[a:b], dense[a:b], words)
+            for (a, b), words in zip(matrix.doc_slices, matrix.words, strict=True)
+        ]
+    )
+    matrix.words.clear()
 
     final_oof = np.zeros_like(oof)
     for fold in range(n_folds):

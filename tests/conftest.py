@@ -12,7 +12,7 @@ import pytest
 
 from boilerstrip.features import DENSE_NAMES, Vocabulary
 from boilerstrip.model import Linear, Model, Network, default_model_path
-from boilerstrip.smooth import WINDOW
+from boilerstrip.smooth import WINDOW, context_width
 from boilerstrip.types import Kind
 
 TOY_SPARSE_WIDTH = 1 << 8
@@ -43,7 +43,7 @@ def toy_model() -> Model:
         sparse_weights=np.zeros((3, TOY_SPARSE_WIDTH), dtype=np.float32),
         intercept=np.array([-7.0, -8.0, 0.0]),
     )
-    n_inputs = 2 * (2 * WINDOW + 1) + 4 + n_dense
+    n_inputs = context_width(n_dense)
     own = 2 * WINDOW  # column of the block's own body log-odds; title is the next one
     hidden = np.zeros((n_inputs, 4))
     hidden[own, 0], hidden[own, 1] = 1.0, -1.0

@@ -86,6 +86,9 @@ def test_find_title() -> None:
     blocks = [["menu"], ["river", "floods"], ["a", "b"], ["c"], ["river", "floods"]]
     assert find_title(blocks, ["river", "floods"]) == 1
     assert find_title(blocks, ["c"]) is None  # index 3 of 5: below the top half
+    assert find_title(blocks, ["c"], first_body=4) == 3  # the article starts further down
+    assert find_title(blocks, ["river", "floods"], first_body=2) == 1
+    assert find_title(blocks, ["river", "floods"], first_body=0) == 1  # none before: the first
     assert find_title(blocks, []) is None
     assert find_title([[], ["x"]], ["x"]) is None  # limit is one block: only the empty one
     assert find_title([["x"]], ["x"]) == 0
@@ -135,3 +138,36 @@ def test_tokens_end_at_sentence_punctuation_of_every_script() -> None:
     """The danda ends Hindi, Bengali and other sentences; it is not part of a word."""
     assert tokens("लोग घरों से निकले। फिर") == ["लोग", "घरों", "से", "निकले", "फिर"]
     assert tokens("শেষ।") == ["শেষ"]
+
+
+HEADLINE = "Storm waters reach the old market"
+
+
+def test_the_headline_copy_nearest_the_article_is_the_title() -> None:
+    """A breadcrumb repeats the headline above the real one."""
+    text = f"Home\n{HEADLINE}\nNews\n{HEADLINE}\n{PARAGRAPH}\n{SECOND}"
+    gold = f"{PARAGRAPH}\n{SECOND}"
+    assert labels(text, gold, title=HEADLINE) == [N, N, N, T, B, B]
+
+
+def test_h1_headings_are_tried_when_the_gold_title_matches_nothing() -> None:
+    text = f"Menu\n{HEADLINE}\n{PARAGRAPH}"
+    got = labels(text, PARAGRAPH, title="Flood news", headings=["", HEADLINE])
+    assert got == [N, T, B]
+
+
+def test_a_standfirst_under_the_title_is_title() -> None:
+    standfirst = "Residents moved to the school hall as the water kept rising"
+    text = f"{HEADLINE}\n{standfirst}\n{PARAGRAPH}"
+    gold = f"{standfirst}\n{PARAGRAPH}"
+    assert labels(text, gold, title=HEADLINE) == [T, T, B]
+
+
+@pytest.mark.parametrize(
+    "first", [SECOND, 'The mayor said: "The water went down."', "Residents were moved"]
+)
+def test_a_first_paragraph_that_ends_a_sentence_or_is_noise_stays_as_it_is(first: str) -> None:
+    text = f"{HEADLINE}\n{first}\n{PARAGRAPH}"
+    gold = f"{first}\n{PARAGRAPH}" if first != "Residents were moved" else PARAGRAPH
+    expected = B if first != "Residents were moved" else N
+    assert labels(text, gold, title=HEADLINE) == [T, expected, B]

@@ -5,7 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from boilerstrip.smooth import N_PAGE_SUMMARIES, PROB_FLOOR, WINDOW, context_inputs
+from boilerstrip.features import ContentWords
+from boilerstrip.smooth import (
+    N_PAGE_SUMMARIES,
+    PROB_FLOOR,
+    SUPPORT_CAP,
+    WINDOW,
+    context_inputs,
+    context_width,
+)
+
+NO_WORDS = ContentWords.empty()
 
 N_ODDS = 2 * (2 * WINDOW + 1)
 """Body and title log-odds for each offset in -WINDOW..WINDOW."""
@@ -35,18 +45,18 @@ def log_odds(row: np.ndarray, which: int) -> float:
 def test_shape(n: int, n_dense: int) -> None:
     rng = np.random.default_rng(0)
     probs = rng.dirichlet(np.ones(3), size=n)
-    out = context_inputs(probs, rng.normal(size=(n, n_dense)))
+    out = context_inputs(probs, rng.normal(size=(n, n_dense)), NO_WORDS)
     assert out.shape == (n, N_ODDS + N_PAGE_SUMMARIES + n_dense)
     assert np.isfinite(out).all()
 
 
 def test_empty_page() -> None:
-    out = context_inputs(np.zeros((0, 3)), np.zeros((0, 4)))
+    out = context_inputs(np.zeros((0, 3)), np.zeros((0, 4)), NO_WORDS)
     assert out.shape == (0, N_ODDS + N_PAGE_SUMMARIES + 4)
 
 
 def test_neighbour_log_odds_and_zero_beyond_the_page() -> None:
-    out = context_inputs(PROBS, np.zeros((len(PROBS), 0)))
+    out = context_inputs(PROBS, np.zeros((len(PROBS), 0)), NO_WORDS)
     n = len(PROBS)
     for i in range(n):
         for offset in range(-WINDOW, WINDOW + 1):
@@ -60,7 +70,7 @@ def test_neighbour_log_odds_and_zero_beyond_the_page() -> None:
 
 
 def test_offsets_beyond_a_one_block_page_are_zero() -> None:
-    out = context_inputs(np.array([[0.6, 0.1, 0.3]]), np.zeros((1, 0)))
+    out = context_inputs(np.array([[0.6, 0.1, 0.3]]), np.zeros((1, 0)), NO_WORDS)
     own = odds_column(0, 0)
     assert out[0, own] == pytest.approx(np.log(0.6 / 0.3))
     others = [c for c in range(N_ODDS) if c not in (own, own + 1)]
@@ -68,7 +78,7 @@ def test_offsets_beyond_a_one_block_page_are_zero() -> None:
 
 
 def test_zero_probabilities_are_floored() -> None:
-    out = context_inputs(np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]), np.zeros((2, 0)))
+    out = context_inputs(np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]), np.zeros((2, 0)), NO_WORDS)
     floor = np.log(PROB_FLOOR)
     assert out[0, odds_column(0, 0)] == pytest.approx(floor)
     assert out[1, odds_column(0, 0)] == pytest.approx(-floor)
@@ -76,7 +86,7 @@ def test_zero_probabilities_are_floored() -> None:
 
 
 def test_page_summaries() -> None:
-    out = context_inputs(PROBS, np.zeros((len(PROBS), 0)))
+    out = context_inputs(PROBS, np.zeros((len(PROBS), 0)), NO_WORDS)
     summaries = out[:, N_ODDS : N_ODDS + N_PAGE_SUMMARIES]
     body = PROBS[:, 0]
     total = body.sum()
@@ -84,9 +94,29 @@ def test_page_summaries() -> None:
     np.testing.assert_allclose(summaries[:, 1], (np.cumsum(body) - body) / total)
     np.testing.assert_allclose(summaries[:, 2], 1.0 - np.cumsum(body) / total, atol=1e-12)
     np.testing.assert_allclose(summaries[:, 3], np.abs(np.arange(5) - 2) / 5)
+    np.testing.assert_array_equal(summaries[:, 4:], 0.0)  # no content words, no support
+
+
+def test_topic_support_counts_other_blocks_body_probability() -> None:
+    """Blocks 1 and 2 share word 7 and block 3 has it too; block 4 alone has word 9."""
+    words = ContentWords(rows=np.array([1, 2, 3, 4]), slots=np.array([7, 7, 7, 9]))
+    out = context_inputs(PROBS, np.zeros((len(PROBS), 0)), words)
+    support = out[:, N_ODDS + 4 : N_ODDS + 6]
+    body = PROBS[:, 0]
+    total = body.sum()
+    other = {1: body[2] + body[3], 2: body[1] + body[3], 3: body[1] + body[2]}
+    for block, mass in other.items():
+        assert support[block, 0] == pytest.approx(min(mass, SUPPORT_CAP) / SUPPORT_CAP)
+        assert support[block, 1] == pytest.approx(mass / (total - body[block]))
+    np.testing.assert_array_equal(support[[0, 4]], 0.0)
+
+
+def test_context_width_matches_the_inputs() -> None:
+    out = context_inputs(PROBS, np.zeros((len(PROBS), 3)), NO_WORDS)
+    assert out.shape[1] == context_width(3)
 
 
 def test_dense_features_are_appended_unchanged() -> None:
     dense = np.arange(15, dtype=np.float64).reshape(5, 3)
-    out = context_inputs(PROBS, dense)
+    out = context_inputs(PROBS, dense, NO_WORDS)
     np.testing.assert_array_equal(out[:, -3:], dense)
