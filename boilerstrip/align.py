@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from boilerstrip.features import CLOSERS, TERMINALS
 from boilerstrip.types import Document, Label
 
 TOKEN = re.compile(
@@ -58,10 +59,10 @@ first body block if that is further down."""
 STANDFIRST_MAX_TOKENS = 40
 """A standfirst is a short summary line under the headline, not a paragraph."""
 
-SENTENCE_ENDS = ".!?。！？…"
-"""Characters that end a sentence; a standfirst usually stops without one."""
+SENTENCE_ENDS = TERMINALS
+"""Characters that end a sentence in any script; a standfirst usually stops without one."""
 
-CLOSING_MARKS = "\"'”’»)]）」』"
+CLOSING_MARKS = CLOSERS + "）"
 """Closing quotes and brackets, looked past for the sentence end (``he said."``)."""
 
 
@@ -113,13 +114,18 @@ def align_labels(
             text = block.text.lower()
             is_body = not any(w in text for w in lowered_without)
         labels.append(Label.BODY if is_body else Label.NOISE)
-    first_body = next((i for i, lab in enumerate(labels) if lab is Label.BODY), None)
+    body = [lab is Label.BODY for lab in labels]
     for candidate in (title, *headings):
         if not candidate:
             continue
-        index = find_title(block_tokens, tokens(candidate), first_body=first_body)
+        want = tokens(candidate)
+        index = find_title(block_tokens, want, body=body)
         if index is not None:
             labels[index] = Label.TITLE
+            # Copies of the headline above it (menus, breadcrumbs) are not the article.
+            for i in range(index):
+                if labels[i] is Label.BODY and _similar(block_tokens[i], set(want)):
+                    labels[i] = Label.NOISE
             after = index + 1
             if (
                 after < len(labels)
@@ -136,24 +142,34 @@ def find_title(
     block_tokens: Sequence[Sequence[str]],
     title_tokens: Sequence[str],
     *,
-    first_body: int | None = None,
+    body: Sequence[bool] = (),
 ) -> int | None:
     """Index of the block that matches the title, if any.
 
-    Blocks are searched in the top :data:`TITLE_ZONE` of the page and up to
-    ``first_body``; of the matches before ``first_body`` the last wins, else
-    the first match.
+    ``body[i]`` says whether block ``i`` is body by coverage. The article
+    starts at the first body block that does not itself match the title
+    (a headline may share a phrase with the article, and so may its menu
+    copies). Blocks are searched in the top :data:`TITLE_ZONE` of the page
+    and up to that start; of the matches before it the last wins, else the
+    first match.
     """
     if not title_tokens:
         return None
     want = set(title_tokens)
-    limit = max(1, int(len(block_tokens) * TITLE_ZONE), first_body or 0)
-    matches = []
-    for i, toks in enumerate(block_tokens[:limit]):
-        have = set(toks)
-        if have and len(have & want) / len(have | want) >= TITLE_SIMILARITY:
-            matches.append(i)
+
+    def matches_title(toks: Sequence[str]) -> bool:
+        return _similar(toks, want)
+
+    start = next((i for i, b in enumerate(body) if b and not matches_title(block_tokens[i])), None)
+    limit = max(1, int(len(block_tokens) * TITLE_ZONE), start or 0)
+    matches = [i for i, toks in enumerate(block_tokens[:limit]) if matches_title(toks)]
     if not matches:
         return None
-    before = [i for i in matches if first_body is not None and i < first_body]
+    before = [i for i in matches if start is not None and i < start]
     return before[-1] if before else matches[0]
+
+
+def _similar(toks: Sequence[str], want: set[str]) -> bool:
+    """Whether a block's tokens match a title's token set (Jaccard similarity)."""
+    have = set(toks)
+    return bool(have) and len(have & want) / len(have | want) >= TITLE_SIMILARITY

@@ -62,7 +62,7 @@ TERMINAL = 256
 NAV = 512
 CLOSER = 1024
 
-TERMINALS = ".!?。！？…؟।॥።;"
+TERMINALS = ".!?。！？…؟।॥።;۔"
 """Characters that end a sentence in the scripts we see most; ';' closes Greek questions."""
 
 NAV_SEPARATORS = "|»›>·•/–—←→"

@@ -523,6 +523,8 @@ def read_appeals(path: Path) -> list[AppealGroup]:
             if kind is not Kind.BODY and not kind.is_noise:
                 raise ValueError(f"{path}:{line_no}: kind {kind.value!r} is neither body nor noise")
             name = row["group"]
+            if not (row["text"] or "").strip():
+                raise ValueError(f"{path}:{line_no}: group {name!r} has a row without text")
             if groups and groups[-1].group == name:
                 last = groups[-1]
                 if last.kind is not kind:
@@ -583,18 +585,22 @@ def _relabel(
 ) -> Example | None:
     """Segment a variant's ``text`` and label it against the example's gold.
 
-    The headline among ``units`` keeps its title label.
+    The units labelled title (headline, standfirst) keep their label: each
+    goes to the block with its text that has as many same-text blocks before
+    it as the unit has same-text units before it (a menu may repeat the
+    headline above the real one).
     """
     doc = segment(text)
     if not doc.blocks:
         return None
     labels = align_labels(doc, example.gold)
-    title = next((u for u, lab in units if lab is Label.TITLE), None)
-    if title is not None:
-        for i, block in enumerate(doc.blocks):
-            if block.text == title:
-                labels[i] = Label.TITLE
-                break
+    for k, (unit, label) in enumerate(units):
+        if label is not Label.TITLE:
+            continue
+        nth = sum(1 for other, _ in units[:k] if other == unit)
+        same = [i for i, block in enumerate(doc.blocks) if block.text == unit]
+        if nth < len(same):
+            labels[same[nth]] = Label.TITLE
     return Example(
         example.page_id, example.site, example.source + tag, doc, tuple(labels), example.gold
     )

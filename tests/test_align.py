@@ -86,9 +86,13 @@ def test_find_title() -> None:
     blocks = [["menu"], ["river", "floods"], ["a", "b"], ["c"], ["river", "floods"]]
     assert find_title(blocks, ["river", "floods"]) == 1
     assert find_title(blocks, ["c"]) is None  # index 3 of 5: below the top half
-    assert find_title(blocks, ["c"], first_body=4) == 3  # the article starts further down
-    assert find_title(blocks, ["river", "floods"], first_body=2) == 1
-    assert find_title(blocks, ["river", "floods"], first_body=0) == 1  # none before: the first
+    body = [False, False, False, False, True]
+    assert find_title(blocks, ["c"], body=body) == 3  # the article starts further down
+    assert find_title(blocks, ["river", "floods"], body=[False, False, True]) == 1
+    assert find_title(blocks, ["river", "floods"], body=[True]) == 1  # none before: the first
+    # The last copy before the article wins; copies that are body do not start it.
+    assert find_title(blocks, ["river", "floods"], body=[False, True, False, False, True]) == 1
+    assert find_title(blocks, ["river", "floods"], body=[False, True, True]) == 1
     assert find_title(blocks, []) is None
     assert find_title([[], ["x"]], ["x"]) is None  # limit is one block: only the empty one
     assert find_title([["x"]], ["x"]) == 0

@@ -384,6 +384,8 @@ def test_read_appeals_reads_the_groups_in_order() -> None:
         ),
         ("donatoin\ten\ta\tOne\n", r"appeals\.tsv:2: unknown kind 'donatoin'"),
         ("title\ten\ta\tOne\n", r"appeals\.tsv:2: kind 'title' is neither body nor noise"),
+        ("donation\ten\ta\t \n", r"appeals\.tsv:2: group 'a' has a row without text"),
+        ("donation\ten\ta\n", r"appeals\.tsv:2: group 'a' has a row without text"),
     ],
 )
 def test_read_appeals_names_file_and_line_of_a_bad_row(
