@@ -159,15 +159,6 @@ APPEAL_SHARE = 0.6
 MAX_APPEALS = 2
 """At most this many appeals are inserted into one copy."""
 
-APPEAL_ROW_WEIGHT = 3.0
-"""Weight of the blocks of texts with inserted appeals, in both stages: the
-appeals are few against millions of blocks, and they are what a model that
-trusts prose keeps by mistake."""
-
-BODY_ONLY_SHARE = 0.1
-"""Share of page texts that also get a copy holding only their title and body:
-text from an extractor that already removed the boilerplate must come back whole."""
-
 APPEAL_BODY_SHARE = 0.3
 """Share of those copies that also get a body hard negative (prose about money,
 subscriptions or comments as news), so that topic words alone do not make noise."""
@@ -589,14 +580,6 @@ def insert_appeal(example: Example, groups: Sequence[AppealGroup], *, seed: int)
     return _relabel(with_gold, "\n".join(u for u, _ in units), units, "+appeal")
 
 
-def body_only(example: Example) -> Example | None:
-    """A copy of ``example`` with its noise removed: title and body units only."""
-    units = [(u, lab) for u, lab in _units(example) if lab is not Label.NOISE]
-    if sum(lab is Label.BODY for _, lab in units) < 1 or len(units) == len(_units(example)):
-        return None
-    return _relabel(example, "\n".join(u for u, _ in units), units, "+body")
-
-
 def _relabel(
     example: Example, text: str, units: Sequence[tuple[str, Label]], tag: str
 ) -> Example | None:
@@ -764,27 +747,14 @@ def _predict_linear(layer: Linear, design: Design, rows: npt.NDArray[np.int64]) 
     return one_vs_rest(np.asarray(design.x[rows] @ weights.T) + layer.intercept)
 
 
-def fit_network(
-    inputs: FloatArray,
-    y: npt.NDArray[np.int64],
-    *,
-    seed: int,
-    weight: FloatArray | None = None,
-) -> Network:
-    """Fit the context network (an MLP) and store it as a :class:`Network`.
-
-    At most :data:`CONTEXT_MAX_ROWS` rows are used, drawn with probability
-    proportional to ``weight`` (the network takes no sample weights).
-    """
+def fit_network(inputs: FloatArray, y: npt.NDArray[np.int64], *, seed: int) -> Network:
+    """Fit the context network (an MLP) and store it as a :class:`Network`."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
     if inputs.shape[0] > CONTEXT_MAX_ROWS:
-        p = None if weight is None else weight / weight.sum()
         pick = np.sort(
-            np.random.default_rng(seed).choice(
-                inputs.shape[0], CONTEXT_MAX_ROWS, replace=False, p=p
-            )
+            np.random.default_rng(seed).choice(inputs.shape[0], CONTEXT_MAX_ROWS, replace=False)
         )
         inputs, y = inputs[pick], y[pick]
     mean = inputs.mean(axis=0)
@@ -882,18 +852,10 @@ def train(
         < APPEAL_SHARE
         and (app := insert_appeal(ex, appeal_groups, seed=seed)) is not None
     ]
-    body_copies = [
-        copy
-        for ex in examples
-        if random.Random(_seed_for(ex.page_id, ex.source, "pick-body", str(seed))).random()
-        < BODY_ONLY_SHARE
-        and (copy := body_only(ex)) is not None
-    ]
-    augmented += inserted + appealed + body_copies
+    augmented += inserted + appealed
     progress(
         f"{len(examples)} texts, {len(augmented)} augmented copies "
-        f"({len(inserted)} with reviewed noise inserted, {len(appealed)} with an appeal, "
-        f"{len(body_copies)} of title and body only)"
+        f"({len(inserted)} with reviewed noise inserted, {len(appealed)} with an appeal)"
     )
     all_examples = examples + augmented
     vocabulary = learn_vocabulary(examples)
@@ -907,12 +869,6 @@ def train(
     progress(
         f"features: {matrix.n_rows} blocks, {design.x.nnz} matrix entries "
         f"({time.perf_counter() - started:.0f} s); labels {dict(Counter(y.tolist()))}"
-    )
-    row_weight = np.concatenate(
-        [
-            np.full(b - a, APPEAL_ROW_WEIGHT if ex.source.endswith("+appeal") else 1.0)
-            for (a, b), ex in zip(matrix.doc_slices, all_examples, strict=True)
-        ]
     )
     doc_folds = _site_folds([ex.site for ex in all_examples], n_folds)
     row_folds = np.concatenate(
@@ -928,7 +884,7 @@ def train(
             alpha=BLOCK_ALPHA,
             n_classes=len(LABELS),
             seed=seed,
-            sample_weight=train_rows * row_weight,
+            sample_weight=train_rows.astype(np.float64),
         )
         test_rows = np.flatnonzero(~train_rows)
         oof[test_rows] = _predict_linear(layer, design, test_rows)
@@ -946,19 +902,15 @@ def train(
     final_oof = np.zeros_like(oof)
     for fold in range(n_folds):
         train_rows = row_folds != fold
-        net = fit_network(
-            ctx_inputs[train_rows], y[train_rows], seed=seed, weight=row_weight[train_rows]
-        )
+        net = fit_network(ctx_inputs[train_rows], y[train_rows], seed=seed)
         final_oof[~train_rows] = softmax(net.scores(ctx_inputs[~train_rows]))
         progress(f"context network, fold {fold + 1}/{n_folds}")
     cv = _cv_report(all_examples, matrix, y, oof, final_oof, n_original=len(examples))
     progress(f"grouped CV: {cv}")
 
-    blocks = fit_linear(
-        design, y, alpha=BLOCK_ALPHA, n_classes=len(LABELS), seed=seed, sample_weight=row_weight
-    )
+    blocks = fit_linear(design, y, alpha=BLOCK_ALPHA, n_classes=len(LABELS), seed=seed)
     del design
-    context = fit_network(ctx_inputs, y, seed=seed, weight=row_weight)
+    context = fit_network(ctx_inputs, y, seed=seed)
     progress(f"final block classifier and context network ({time.perf_counter() - started:.0f} s)")
 
     kinds, kind_labels, kind_report = fit_kinds(
@@ -976,7 +928,6 @@ def train(
         "n_texts": len(examples),
         "n_augmented": len(augmented),
         "n_appealed": len(appealed),
-        "n_body_only": len(body_copies),
         "n_blocks": int(matrix.n_rows),
         "label_counts": {LABELS[k].value: int(v) for k, v in sorted(Counter(y.tolist()).items())},
         "cv": cv.__dict__,
