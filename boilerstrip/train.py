@@ -159,6 +159,10 @@ APPEAL_SHARE = 0.6
 MAX_APPEALS = 2
 """At most this many appeals are inserted into one copy."""
 
+BODY_ONLY_SHARE = 0.1
+"""Share of page texts that also get a copy holding only their title and body:
+text from an extractor that already removed the boilerplate must come back whole."""
+
 APPEAL_BODY_SHARE = 0.3
 """Share of those copies that also get a body hard negative (prose about money,
 subscriptions or comments as news), so that topic words alone do not make noise."""
@@ -580,6 +584,14 @@ def insert_appeal(example: Example, groups: Sequence[AppealGroup], *, seed: int)
     return _relabel(with_gold, "\n".join(u for u, _ in units), units, "+appeal")
 
 
+def body_only(example: Example) -> Example | None:
+    """A copy of ``example`` with its noise removed: title and body units only."""
+    units = [(u, lab) for u, lab in _units(example) if lab is not Label.NOISE]
+    if sum(lab is Label.BODY for _, lab in units) < 1 or len(units) == len(_units(example)):
+        return None
+    return _relabel(example, "\n".join(u for u, _ in units), units, "+body")
+
+
 def _relabel(
     example: Example, text: str, units: Sequence[tuple[str, Label]], tag: str
 ) -> Example | None:
@@ -852,10 +864,18 @@ def train(
         < APPEAL_SHARE
         and (app := insert_appeal(ex, appeal_groups, seed=seed)) is not None
     ]
-    augmented += inserted + appealed
+    body_copies = [
+        copy
+        for ex in examples
+        if random.Random(_seed_for(ex.page_id, ex.source, "pick-body", str(seed))).random()
+        < BODY_ONLY_SHARE
+        and (copy := body_only(ex)) is not None
+    ]
+    augmented += inserted + appealed + body_copies
     progress(
         f"{len(examples)} texts, {len(augmented)} augmented copies "
-        f"({len(inserted)} with reviewed noise inserted, {len(appealed)} with an appeal)"
+        f"({len(inserted)} with reviewed noise inserted, {len(appealed)} with an appeal, "
+        f"{len(body_copies)} of title and body only)"
     )
     all_examples = examples + augmented
     vocabulary = learn_vocabulary(examples)
@@ -928,6 +948,7 @@ def train(
         "n_texts": len(examples),
         "n_augmented": len(augmented),
         "n_appealed": len(appealed),
+        "n_body_only": len(body_copies),
         "n_blocks": int(matrix.n_rows),
         "label_counts": {LABELS[k].value: int(v) for k, v in sorted(Counter(y.tolist()).items())},
         "cv": cv.__dict__,

@@ -27,6 +27,7 @@ DATASETS = DATA / "datasets"
 FIXTURE = DATA / "train_fixture"
 KINDS = FIXTURE / "noise-kinds.tsv"
 APPEALS = FIXTURE / "appeals.tsv"
+N = Label.NOISE
 SEED = (DATA / "independent-nato-turkey.txt").read_text(encoding="utf-8")
 SAMPLES = [
     SEED,
@@ -315,6 +316,7 @@ def test_augment_and_insert_noise_are_deterministic(data_dir: Path) -> None:
             lambda e, s: train.augment(e, seed=s),
             lambda e, s: train.insert_noise(e, pool, seed=s),
             lambda e, s: train.insert_appeal(e, appeals, seed=s),
+            lambda e, _s: train.body_only(e),
         ):
             check_variant(ex, make)
 
@@ -417,3 +419,19 @@ def test_insert_appeal_labels_the_appeal_noise_and_the_hard_negative_body(data_d
                     assert label is labels_of[block.text], block.text
                     seen.add(label)
     assert seen == {Label.BODY, Label.NOISE}
+
+
+def test_body_only_copies_keep_title_and_body_blocks_only(data_dir: Path) -> None:
+    examples = train.load_examples(
+        data_dir, converters=["lxml"], cache_dir=None, limit=None, progress=quiet
+    )
+    made = 0
+    for ex in examples:
+        copy = train.body_only(ex)
+        if copy is None:
+            continue
+        made += 1
+        kept = [b.text for b, lab in zip(ex.doc.blocks, ex.labels, strict=True) if lab is not N]
+        assert [b.text for b in copy.doc.blocks] == kept
+        assert N not in copy.labels
+    assert made > 0
