@@ -154,18 +154,36 @@ class Run:
         return self.megabytes / self.seconds
 
 
+LAUNCH_SCRIPT = """
+import os, resource, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+sys.stdout.write(f"{usage.ru_maxrss}\\n")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+"""Runs a command from a small fresh process and prints its peak RSS (kB). A child
+forked straight from this (large) benchmark process would count this process's
+pages in its own peak until it execs."""
+
+
 def _run_measured(argv: Sequence[str], work_dir: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of a command: the largest process of its tree."""
     log = work_dir / "command.log"
     with log.open("wb") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, env=_env(), stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run(
+            [_python(), "-c", LAUNCH_SCRIPT, *argv],
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=err,
+            check=False,
+        )
         seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{log.read_text()}")
-    return seconds, usage.ru_maxrss / 1024  # kB on Linux
+    return seconds, int(proc.stdout.split()[-1]) / 1024  # kB on Linux
 
 
 def time_command(corpus: Corpus, work_dir: Path, jobs: int, model: Path | None) -> Run:
@@ -211,12 +229,19 @@ import boilerstrip
 from boilerstrip.model import Model, default_model
 model = Model.load(sys.argv[2]) if len(sys.argv) > 2 else default_model()
 boilerstrip.clean("warm up", model=model)
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def status(field):
+    with open("/proc/self/status") as fh:
+        return next(int(l.split()[1]) for l in fh if l.startswith(field + ":"))
+# Reset the peak to the current size (it still counts the pages of the process
+# this one was forked from), then measure from there.
+with open("/proc/self/clear_refs", "w") as fh:
+    fh.write("5")
+before = status("VmRSS")
 text = open(sys.argv[1], encoding="utf-8").read()
 t = time.perf_counter()
 out = boilerstrip.clean(text, model=model)
 seconds = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = status("VmHWM")
 print(before / 1024, peak / 1024, seconds, len(text.encode("utf-8")), len(out.encode("utf-8")))
 """
 
