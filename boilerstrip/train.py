@@ -55,6 +55,7 @@ from boilerstrip.features import (
     word_hashes,
 )
 from boilerstrip.model import (
+    FORMAT_VERSION,
     KIND_HASH_BITS,
     LABELS,
     MODEL_FILENAME,
@@ -1114,7 +1115,7 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
     lines = [
         "# boilerstrip model card",
         "",
-        f"- File: `{model_file.name}` ({size_mb:.2f} MB), format {info.get('format', 1)}",
+        f"- File: `{model_file.name}` ({size_mb:.2f} MB), format {FORMAT_VERSION}",
         f"- Trained: {info['date']} in {info['train_seconds']} s with `{command}`",
         f"- scikit-learn {info['sklearn_version']}, numpy {info['numpy_version']}, "
         f"seed {info['seed']}",
@@ -1138,7 +1139,8 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         "Kinds come from the reviewed kind-labeled set `models/kinds/noise-kinds.tsv`.",
         f"Augmented copies include {info.get('n_appealed', 0)} texts with a hand-written "
         "appeal or prompt inserted (`models/kinds/appeals.tsv`, original text written for "
-        "this project, MIT; see `models/kinds/APPEALS.md`), some with a body hard negative.",
+        "this project, MIT; see `models/kinds/APPEALS.md`), some with a body hard negative, "
+        f"and {info.get('n_body_only', 0)} copies holding only the title and body.",
         "",
         "## Features",
         "",
