@@ -151,9 +151,6 @@ DEFAULT_KINDS_FILE = Path("models") / "kinds" / "noise-kinds.tsv"
 DEFAULT_APPEALS_FILE = Path("models") / "kinds" / "appeals.tsv"
 """Hand-written multi-block appeals and body hard negatives (see APPEALS.md)."""
 
-DEFAULT_STOPWORDS_FILE = Path("models") / "stopwords.tsv"
-"""Function words of 23 languages, added to the learned stopwords."""
-
 APPEAL_COLUMNS = ("kind", "language", "group", "text")
 """Columns of the appeals file."""
 
@@ -656,31 +653,8 @@ def _wrap(text: str, width: int) -> str:
 # --------------------------------------------------------------------------- fitting
 
 
-def read_stopwords(path: Path) -> list[str]:
-    """The function words of the stopword file: one language a line, words split by spaces.
-
-    Raises:
-        ValueError: the header is not ``language<TAB>words`` or a line has no words.
-    """
-    lines = path.read_text(encoding="utf-8").splitlines()
-    if not lines or lines[0].split("\t") != ["language", "words"]:
-        raise ValueError(f"{path}:1: expected the header 'language<TAB>words'")
-    words: list[str] = []
-    for line_no, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
-        language, _, listed = line.partition("\t")
-        if not listed.split():
-            raise ValueError(f"{path}:{line_no}: no words for language {language!r}")
-        words.extend(listed.split())
-    return words
-
-
-def learn_vocabulary(
-    examples: Sequence[Example], *, function_words: Sequence[str] = ()
-) -> Vocabulary:
-    """Stopwords: the most frequent tokens of body blocks, plus ``function_words``
-    (the training pages are mostly English; the list gives other languages theirs)."""
+def learn_vocabulary(examples: Sequence[Example]) -> Vocabulary:
+    """Stopwords: the most frequent tokens of body blocks, per training set."""
     from boilerstrip.align import tokens
 
     counts: Counter[str] = Counter()
@@ -690,8 +664,7 @@ def learn_vocabulary(
                 if label is Label.BODY:
                     counts.update(tokens(block.text))
     top = [w for w, _ in counts.most_common(STOPWORDS_PER_SET)]
-    listed = [t for word in function_words for t in tokens(word)]
-    return Vocabulary(stopword_hashes=np.unique(word_hashes([*top, *listed])))
+    return Vocabulary(stopword_hashes=np.unique(word_hashes(top)))
 
 
 def build_matrix(examples: Sequence[Example], vocabulary: Vocabulary) -> Matrix:
@@ -854,7 +827,6 @@ def train(
     converters: Sequence[str] = DEFAULT_CONVERTERS,
     kinds_file: Path,
     appeals_file: Path = DEFAULT_APPEALS_FILE,
-    stopwords_file: Path = DEFAULT_STOPWORDS_FILE,
     seed: int = 0,
     cache_dir: Path | None = None,
     limit: int | None = None,
@@ -907,7 +879,7 @@ def train(
         f"{len(body_copies)} of title and body only)"
     )
     all_examples = examples + augmented
-    vocabulary = learn_vocabulary(examples, function_words=read_stopwords(stopwords_file))
+    vocabulary = learn_vocabulary(examples)
     matrix = build_matrix(all_examples, vocabulary)
     dense = np.vstack(matrix.dense)
     y = np.concatenate(matrix.labels)
@@ -1240,12 +1212,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"hand-written appeals and hard negatives (default: {DEFAULT_APPEALS_FILE})",
     )
     parser.add_argument(
-        "--stopwords",
-        type=Path,
-        default=DEFAULT_STOPWORDS_FILE,
-        help=f"function words per language (default: {DEFAULT_STOPWORDS_FILE})",
-    )
-    parser.add_argument(
         "--converters", nargs="+", default=list(DEFAULT_CONVERTERS), help="HTML-to-text converters"
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice")
@@ -1262,14 +1228,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"kind-labeled set not found: {kinds_file}")
     if not args.appeals.is_file():
         parser.error(f"appeals file not found: {args.appeals}")
-    if not args.stopwords.is_file():
-        parser.error(f"stopword file not found: {args.stopwords}")
     model, info = train(
         args.data,
         converters=args.converters,
         kinds_file=kinds_file,
         appeals_file=args.appeals,
-        stopwords_file=args.stopwords,
         seed=args.seed,
         cache_dir=args.cache,
         limit=args.limit,

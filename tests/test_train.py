@@ -305,28 +305,6 @@ def test_learned_stopwords_are_seen_by_the_features() -> None:
         assert stop == 1.0, lang
 
 
-def test_listed_function_words_are_stopwords_without_training_text() -> None:
-    text = "As chuvas que atingiram o litoral de São Paulo"
-    doc = segment(text)
-    example = train.Example("t/en", "t", "lxml", doc, (Label.NOISE,), "")
-    vocabulary = train.learn_vocabulary([example], function_words=["que o de as"])
-    features = extract(doc, vocabulary=vocabulary)
-    # 'as', 'que', 'o', 'de' of 9 tokens
-    assert features.dense[0, DENSE_NAMES.index("frac_stopwords")] == pytest.approx(4 / 9)
-
-
-def test_shipped_stopword_file_reads_and_names_bad_lines(tmp_path: Path) -> None:
-    words = train.read_stopwords(Path(__file__).parents[1] / "models" / "stopwords.tsv")
-    assert {"und", "que", "и", "的"} & set(words) == {"und", "que", "и"}
-    bad = tmp_path / "stopwords.tsv"
-    bad.write_text("language\twords\nde\tund der\nfr\t \n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"stopwords\.tsv:3: no words for language 'fr'"):
-        train.read_stopwords(bad)
-    bad.write_text("lang words\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"stopwords\.tsv:1: expected the header"):
-        train.read_stopwords(bad)
-
-
 def test_augment_and_insert_noise_are_deterministic(data_dir: Path) -> None:
     examples = train.load_examples(
         data_dir, converters=["lxml"], cache_dir=None, limit=None, progress=quiet
