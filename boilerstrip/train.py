@@ -821,6 +821,24 @@ class CvReport:
     n_texts: int
 
 
+def _copies(
+    examples: Sequence[Example],
+    *,
+    share: float,
+    pick: str,
+    seed: int,
+    make: Callable[..., Example | None],
+) -> list[Example]:
+    """``make(example, seed=seed)`` for a seeded ``share`` of the examples (``pick``
+    names the draw, so each kind of copy picks its own texts)."""
+    return [
+        copy
+        for ex in examples
+        if random.Random(_seed_for(ex.page_id, ex.source, pick, str(seed))).random() < share
+        and (copy := make(ex, seed=seed)) is not None
+    ]
+
+
 def train(
     data_dir: Path,
     *,
@@ -841,37 +859,31 @@ def train(
         data_dir, converters=converters, cache_dir=cache_dir, limit=limit, progress=progress
     )
     examples.sort(key=lambda e: (e.page_id, e.source))
-    augmented = [
-        aug
-        for ex in examples
-        if random.Random(_seed_for(ex.page_id, ex.source, "pick", str(seed))).random()
-        < AUGMENT_SHARE
-        and (aug := augment(ex, seed=seed)) is not None
-    ]
+    augmented = _copies(examples, share=AUGMENT_SHARE, pick="pick", seed=seed, make=augment)
     pool = noise_pool(read_kinds(kinds_file), examples)
     progress("noise pool: " + ", ".join(f"{g} {len(rows)}" for g, rows in sorted(pool.items())))
-    inserted = [
-        ins
-        for ex in examples
-        if random.Random(_seed_for(ex.page_id, ex.source, "pick-insert", str(seed))).random()
-        < INSERT_SHARE
-        and (ins := insert_noise(ex, pool, seed=seed)) is not None
-    ]
+    inserted = _copies(
+        examples,
+        share=INSERT_SHARE,
+        pick="pick-insert",
+        seed=seed,
+        make=lambda ex, seed: insert_noise(ex, pool, seed=seed),
+    )
     appeal_groups = read_appeals(appeals_file)
-    appealed = [
-        app
-        for ex in examples
-        if random.Random(_seed_for(ex.page_id, ex.source, "pick-appeal", str(seed))).random()
-        < APPEAL_SHARE
-        and (app := insert_appeal(ex, appeal_groups, seed=seed)) is not None
-    ]
-    body_copies = [
-        copy
-        for ex in examples
-        if random.Random(_seed_for(ex.page_id, ex.source, "pick-body", str(seed))).random()
-        < BODY_ONLY_SHARE
-        and (copy := body_only(ex)) is not None
-    ]
+    appealed = _copies(
+        examples,
+        share=APPEAL_SHARE,
+        pick="pick-appeal",
+        seed=seed,
+        make=lambda ex, seed: insert_appeal(ex, appeal_groups, seed=seed),
+    )
+    body_copies = _copies(
+        examples,
+        share=BODY_ONLY_SHARE,
+        pick="pick-body",
+        seed=seed,
+        make=lambda ex, seed: body_only(ex),
+    )
     augmented += inserted + appealed + body_copies
     progress(
         f"{len(examples)} texts, {len(augmented)} augmented copies "
