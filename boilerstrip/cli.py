@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from boilerstrip import __version__
-from boilerstrip.batch import DEFAULT_CHUNK_SIZE, parallel_map
+from boilerstrip.batch import DEFAULT_CHUNK_SIZE, parallel_map, single_threaded_blas
 from boilerstrip.errors import BoilerstripError
 from boilerstrip.io import (
     STDIN_NAME,
@@ -355,6 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error argparse reported
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    single_threaded_blas()  # this process is ours: see single_threaded_blas
     try:
         code: int = args.func(args)
     except UsageError as exc:

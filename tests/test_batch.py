@@ -96,6 +96,18 @@ def test_two_jobs_use_other_processes_and_one_job_this_one() -> None:
     assert os.getpid() not in there
 
 
+def blas_threads(_: int) -> int:
+    from threadpoolctl import threadpool_info
+
+    return max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+
+def test_workers_run_blas_on_one_thread() -> None:
+    """Extra BLAS threads only spin on boilerstrip's small products and starve the workers."""
+    outcomes = parallel_map(blas_threads, range(16), n_jobs=2, chunk_size=4)
+    assert {o.value for o in outcomes} == {1}
+
+
 def test_unwrap_returns_the_value_or_raises_naming_the_item() -> None:
     assert Outcome(index=0, value="x").unwrap() == "x"
     failed = Outcome[str](index=7, error="ValueError: bad", error_type="ValueError")
