@@ -236,3 +236,10 @@ def test_shape_cues() -> None:
     assert dense[5, col("ends_colon")] == 1.0
     assert dense[5, col("repeats_in_doc")] == dense[6, col("repeats_in_doc")] == 1.0
     assert dense[0, col("repeats_in_doc")] == 0.0
+
+
+def test_a_page_without_content_words_has_none() -> None:
+    features = extract(segment("123 !!!\n...\nIt is"))
+    assert features.n_blocks == 3
+    assert features.words.rows.size == 0
+    assert features.words.slots.size == 0
