@@ -313,6 +313,23 @@ _COUNTED_CLASSES = (LETTER, UPPER, DIGIT, PUNCT, SYMBOL, TERMINAL, NAV)
 """Character classes whose per-block counts are features."""
 
 
+@cache
+def _count_codes() -> tuple[IntArray, FloatArray]:
+    """Per-block counts of the :data:`_COUNTED_CLASSES` in one histogram.
+
+    Returns a table from class bits to a code (bit ``j`` of the code set when
+    the ``j``-th counted class is), and a ``(codes, classes)`` 0/1 matrix: the
+    histogram of codes per block times that matrix gives the counts.
+    """
+    bits = np.arange(1 << 16, dtype=np.int64)
+    code = np.zeros(1 << 16, dtype=np.int64)
+    for j, bit in enumerate(_COUNTED_CLASSES):
+        code[(bits & bit) > 0] |= 1 << j
+    n_codes = 1 << len(_COUNTED_CLASSES)
+    matrix = (np.arange(n_codes)[:, None] >> np.arange(len(_COUNTED_CLASSES))[None, :]) & 1
+    return code, matrix.astype(np.float64)
+
+
 def _classes(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint16]:
     table, _ = _tables()
     out = table[np.minimum(cps, BMP - 1)]
@@ -378,31 +395,46 @@ def _span_hashes_many(
     n = values.shape[0]
     if n == 0:
         return [np.zeros(0, dtype=np.uint64) for _ in spans]
+    pows, inv_pows = _powers(n)
     with np.errstate(over="ignore"):
-        pinv = _inverse_mod_2_64(int(_POLY))
-        inv_pows = np.empty(n, dtype=np.uint64)
-        inv_pows[0] = 1
-        inv_pows[1:] = pinv
-        np.cumprod(inv_pows, dtype=np.uint64, out=inv_pows)
-        weighted = values.astype(np.uint64) * inv_pows
-        del inv_pows
+        weighted = values.astype(np.uint64) * inv_pows[:n]
         prefix = np.empty(n + 1, dtype=np.uint64)
         prefix[0] = 0
         np.cumsum(weighted, dtype=np.uint64, out=prefix[1:])
         del weighted
-        pows = np.empty(n, dtype=np.uint64)
-        pows[0] = 1
-        pows[1:] = _POLY
-        np.cumprod(pows, dtype=np.uint64, out=pows)
         return [
             (prefix[ends] - prefix[starts]) * pows[starts] + (ends - starts).astype(np.uint64)
             for starts, ends in spans
         ]
 
 
+POWERS_KEPT = 1 << 16
+"""Powers of the hash multiplier are computed once for texts up to this many
+code points (1 MB of tables) and recomputed for longer ones."""
+
+
+def _powers(n: int) -> tuple[UIntArray, UIntArray]:
+    """The first ``n`` (or more) powers of the hash multiplier and of its inverse mod 2**64."""
+    return _cached_powers() if n <= POWERS_KEPT else _power_tables(n)
+
+
 @cache
-def _inverse_mod_2_64(a: int) -> np.uint64:
-    return np.uint64(pow(a, -1, 1 << 64))
+def _cached_powers() -> tuple[UIntArray, UIntArray]:
+    pows, inv_pows = _power_tables(POWERS_KEPT)
+    pows.flags.writeable = inv_pows.flags.writeable = False  # shared by every call
+    return pows, inv_pows
+
+
+def _power_tables(n: int) -> tuple[UIntArray, UIntArray]:
+    out = []
+    for base in (_POLY, np.uint64(pow(int(_POLY), -1, 1 << 64))):
+        table = np.empty(n, dtype=np.uint64)
+        table[0] = 1
+        table[1:] = base
+        with np.errstate(over="ignore"):
+            np.cumprod(table, dtype=np.uint64, out=table)
+        out.append(table)
+    return out[0], out[1]
 
 
 def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
@@ -434,12 +466,12 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
 
     n_chars = lengths.astype(np.float64)
     safe_chars = np.maximum(n_chars, 1.0)
-    # Per-block counts of each character class, in one pass: the characters of
-    # a block are contiguous (its NUL separator is SPACE and counts for nothing).
-    counted = np.array(_COUNTED_CLASSES, dtype=np.uint16)
-    class_counts = np.add.reduceat(
-        (classes[:, None] & counted[None, :]) > 0, block_starts, axis=0, dtype=np.int64
-    ).astype(np.float64)
+    # Per-block counts of each character class from one histogram of class codes
+    # (a block's NUL separator is SPACE and counts for nothing).
+    code_of_class, bits_of_code = _count_codes()
+    n_codes = bits_of_code.shape[0]
+    histogram = np.bincount(owner * n_codes + code_of_class[classes], minlength=n_blocks * n_codes)
+    class_counts = histogram.reshape(n_blocks, n_codes) @ bits_of_code
 
     def per_block(bit: int) -> FloatArray:
         return class_counts[:, _COUNTED_CLASSES.index(bit)]
