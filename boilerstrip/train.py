@@ -29,11 +29,12 @@ import hashlib
 import json
 import pickle
 import random
+import re
 import sys
 import time
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -133,6 +134,16 @@ AUGMENT_SHARE = 0.35
 INSERT_SHARE = 0.5
 """Share of page texts that also get a copy with reviewed noise inserted."""
 
+CIPHER_SHARE = 0.25
+"""Share of page texts that also get a copy in an unseen 'language' (see :func:`cipher`)."""
+
+CIPHER_GROUPS = ("aeiou", "bcdfghjklmnpqrstvwxyz")
+"""Letters are permuted within these groups, so ciphered words keep the look of words."""
+
+CIPHER_KEEP = re.compile(r"\S*(?:https?:|www\.|@|\.com|\.org|\.net|©)\S*", re.IGNORECASE)
+"""Tokens a cipher leaves alone: links, e-mail addresses and copyright marks look
+the same in every language."""
+
 WRAP_WIDTH = 72
 """Hard-wrap width for the blank-line paragraph augmentation."""
 
@@ -186,12 +197,19 @@ class Example:
 
 @dataclass
 class Matrix:
-    """Features and labels of many documents, stacked."""
+    """Features and labels of many documents, stacked.
 
+    The hashed features of each document are kept compact: for each block,
+    its distinct buckets (reduced to ``width``) in increasing order, as int32,
+    with their summed values as float32. A training set of three million
+    blocks then fits in memory beside its design matrix.
+    """
+
+    width: int = N_BUCKETS
     dense: list[FloatArray] = field(default_factory=list)
-    rows: list[npt.NDArray[np.int64]] = field(default_factory=list)
-    cols: list[npt.NDArray[np.int64]] = field(default_factory=list)
-    vals: list[FloatArray] = field(default_factory=list)
+    counts: list[npt.NDArray[np.int64]] = field(default_factory=list)
+    cols: list[npt.NDArray[np.int32]] = field(default_factory=list)
+    vals: list[npt.NDArray[np.float32]] = field(default_factory=list)
     labels: list[npt.NDArray[np.int64]] = field(default_factory=list)
     words: list[ContentWords] = field(default_factory=list)
     doc_slices: list[tuple[int, int]] = field(default_factory=list)
@@ -201,16 +219,19 @@ class Matrix:
         """Drop the per-document feature arrays once they are in a matrix
         (the content words stay: the context stage reads them per document)."""
         self.dense.clear()
-        self.rows.clear()
+        self.counts.clear()
         self.cols.clear()
         self.vals.clear()
 
     def add(self, features: Features, labels: Sequence[int]) -> None:
         n = features.n_blocks
+        keys = features.rows * self.width + (features.cols & (self.width - 1))
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        sums = np.bincount(inverse.ravel(), weights=features.vals, minlength=distinct.size)
         self.dense.append(features.dense)
-        self.rows.append(features.rows + self.n_rows)
-        self.cols.append(features.cols)
-        self.vals.append(features.vals)
+        self.counts.append(np.bincount(distinct // self.width, minlength=n))
+        self.cols.append((distinct % self.width).astype(np.int32))
+        self.vals.append(sums.astype(np.float32))
         self.labels.append(np.asarray(labels, dtype=np.int64))
         self.words.append(features.words)
         self.doc_slices.append((self.n_rows, self.n_rows + n))
@@ -386,6 +407,42 @@ def augment(example: Example, *, seed: int) -> Example | None:
         order = [next(it) if r[0][1] is Label.NOISE else r for r in runs]
         text = "\n".join(u for run in order for u, _ in run)
     return _relabel(example, text, units, "+aug")
+
+
+def cipher(example: Example, *, seed: int) -> Example | None:
+    """A copy of ``example`` whose letters are permuted: a page in a language never seen.
+
+    Words, bigrams and character trigrams become unknown, stopwords and
+    second-person cues go unrecognised, while the shape of each block (length,
+    case, punctuation, digits) and the page's repetitions stay. The model must
+    then decide from what carries over to any language, and hashed word
+    weights become corrections on top of that rather than its footing. The
+    permutation keeps vowels vowels and consonants consonants, and leaves
+    links and copyright marks alone. None when ciphering would move a block
+    boundary.
+    """
+    rng = random.Random(_seed_for(example.page_id, example.source, "cipher", str(seed)))
+    table: dict[int, str] = {}
+    for letters in CIPHER_GROUPS:
+        shuffled = list(letters)
+        rng.shuffle(shuffled)
+        for plain, coded in zip(letters, shuffled, strict=True):
+            table[ord(plain)] = coded
+            table[ord(plain.upper())] = coded.upper()
+    text = example.doc.text
+    pieces: list[str] = []
+    last = 0
+    for kept in CIPHER_KEEP.finditer(text):
+        pieces += [text[last : kept.start()].translate(table), kept.group()]
+        last = kept.end()
+    pieces.append(text[last:].translate(table))
+    doc = segment("".join(pieces))
+    spans = [(b.start, b.end) for b in doc.blocks]
+    if spans != [(b.start, b.end) for b in example.doc.blocks]:
+        return None
+    return Example(
+        example.page_id, example.site, example.source + "+cipher", doc, example.labels, example.gold
+    )
 
 
 INSERTED_KINDS = (
@@ -675,17 +732,6 @@ def build_matrix(examples: Sequence[Example], vocabulary: Vocabulary) -> Matrix:
     return matrix
 
 
-def _sparse(matrix: Matrix, width: int) -> Any:
-    from scipy import sparse
-
-    rows = np.concatenate(matrix.rows)
-    cols = np.concatenate(matrix.cols) & (width - 1)
-    vals = np.concatenate(matrix.vals)
-    out = sparse.csr_matrix((vals, (rows, cols)), shape=(matrix.n_rows, width))
-    out.sum_duplicates()
-    return out
-
-
 @dataclass(frozen=True)
 class Design:
     """The design matrix of a linear layer: standardised dense columns, then hashed ones."""
@@ -696,19 +742,48 @@ class Design:
     n_dense: int
 
 
-def make_design(dense: FloatArray, hashed: Any) -> Design:
-    """Standardise ``dense`` and put it beside ``hashed`` in one sparse matrix.
+def make_design(matrix: Matrix, dense: FloatArray) -> Design:
+    """Standardise ``dense`` and put it beside the matrix's hashed features in one CSR matrix.
 
-    Built once and shared by every fold (folds differ by sample weights, not by
-    copies), which keeps training within the machine's memory.
+    ``dense`` holds the dense columns of every block of ``matrix``. The CSR
+    arrays are allocated once and filled document by document, with no
+    intermediate coordinate lists: memory stays near the size of the result.
+    Built once and shared by every fold (folds differ by sample weights, not
+    by copies), which keeps training within the machine's memory.
     """
     from scipy import sparse
 
     mean = dense.mean(axis=0)
     scale = dense.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    x = sparse.hstack([sparse.csr_matrix((dense - mean) / scale), hashed], format="csr")
-    return Design(x=x, mean=mean, scale=scale, n_dense=dense.shape[1])
+    n_dense = dense.shape[1]
+    per_row = np.concatenate([*matrix.counts, np.zeros(0, dtype=np.int64)]) + n_dense
+    indptr = np.zeros(matrix.n_rows + 1, dtype=np.int64)
+    np.cumsum(per_row, out=indptr[1:])
+    nnz = int(indptr[-1])
+    index_dtype = np.int32 if nnz < np.iinfo(np.int32).max else np.int64
+    indices = np.empty(nnz, dtype=index_dtype)
+    data = np.empty(nnz, dtype=np.float64)
+    dense_cols = np.arange(n_dense, dtype=index_dtype)
+    for (a, b), counts, cols, vals in zip(
+        matrix.doc_slices, matrix.counts, matrix.cols, matrix.vals, strict=True
+    ):
+        lo, hi = int(indptr[a]), int(indptr[b])
+        starts = indptr[a:b] - lo  # where each block's row begins in this document's slice
+        dense_at = (starts[:, None] + np.arange(n_dense)).ravel()
+        first_of_row = np.repeat(np.cumsum(counts) - counts, counts)
+        hashed_at = np.repeat(starts + n_dense, counts) + np.arange(cols.shape[0]) - first_of_row
+        doc_indices = indices[lo:hi]
+        doc_data = data[lo:hi]
+        doc_indices[dense_at] = np.tile(dense_cols, b - a)
+        doc_data[dense_at] = ((dense[a:b] - mean) / scale).ravel()
+        doc_indices[hashed_at] = cols + n_dense
+        doc_data[hashed_at] = vals
+    x = sparse.csr_matrix(
+        (data, indices, indptr.astype(index_dtype)),
+        shape=(matrix.n_rows, n_dense + matrix.width),
+    )
+    return Design(x=x, mean=mean, scale=scale, n_dense=n_dense)
 
 
 def fit_linear(
@@ -722,6 +797,10 @@ def fit_linear(
 ) -> Linear:
     """Fit a one-vs-rest logistic regression by SGD and store it as a :class:`Linear` layer.
 
+    The weights are the average of the SGD iterates: the last iterate alone
+    swings with the last rows it saw, so two nearly equal training sets gave
+    visibly different models.
+
     Rows with ``sample_weight`` 0 take no part (that is how folds are held out).
     """
     from sklearn.linear_model import SGDClassifier
@@ -731,6 +810,7 @@ def fit_linear(
         alpha=alpha,
         max_iter=SGD_EPOCHS,
         tol=None,
+        average=True,
         random_state=seed,
         n_jobs=SGD_JOBS,
     )
@@ -799,6 +879,38 @@ def fit_network(inputs: FloatArray, y: npt.NDArray[np.int64], *, seed: int) -> N
     return Network(mean=mean, scale=scale, weights=tuple(layers), biases=tuple(biases))
 
 
+def split_pool(
+    pool: NoisePool, examples: Sequence[Example], fold_of_site: Mapping[str, int], n_folds: int
+) -> list[NoisePool]:
+    """The noise pool split by the cross-validation fold of each row's source page.
+
+    A page of fold *f* only gets noise taken from pages of fold *f*: the block
+    classifiers fitted without fold *f* never saw the inserted text, so the
+    out-of-fold probabilities the context network learns from are as unsure
+    about it as they will be about new noise. A row whose page is not among
+    ``examples`` goes to a fold drawn from its page id.
+    """
+    fold_of_page = {ex.page_id: fold_of_site[ex.site] for ex in examples}
+    pools: list[NoisePool] = [defaultdict(list) for _ in range(n_folds)]
+    for group, rows in pool.items():
+        for text, page_id in rows:
+            fold = fold_of_page.get(page_id, _seed_for("pool-fold", page_id) % n_folds)
+            pools[fold][group].append((text, page_id))
+    return [dict(p) for p in pools]
+
+
+def split_appeals(groups: Sequence[AppealGroup], n_folds: int) -> list[list[AppealGroup]]:
+    """The appeal groups split into ``n_folds`` parts by a hash of the group's name.
+
+    Pages of fold *f* only get appeals of part *f*, for the reason given in
+    :func:`split_pool`: out-of-fold probabilities must meet appeals unseen.
+    """
+    parts: list[list[AppealGroup]] = [[] for _ in range(n_folds)]
+    for group in groups:
+        parts[_seed_for("appeal-fold", group.group) % n_folds].append(group)
+    return parts
+
+
 def _site_folds(sites: Sequence[str], n_folds: int) -> list[int]:
     """Assign each site to a fold, deterministically, balancing the number of rows."""
     fold_of: dict[str, int] = {}
@@ -859,23 +971,32 @@ def train(
         data_dir, converters=converters, cache_dir=cache_dir, limit=limit, progress=progress
     )
     examples.sort(key=lambda e: (e.page_id, e.source))
+    fold_of_site = dict(
+        zip(
+            [ex.site for ex in examples],
+            _site_folds([ex.site for ex in examples], n_folds),
+            strict=True,
+        )
+    )
     augmented = _copies(examples, share=AUGMENT_SHARE, pick="pick", seed=seed, make=augment)
     pool = noise_pool(read_kinds(kinds_file), examples)
     progress("noise pool: " + ", ".join(f"{g} {len(rows)}" for g, rows in sorted(pool.items())))
+    fold_pools = split_pool(pool, examples, fold_of_site, n_folds)
     inserted = _copies(
         examples,
         share=INSERT_SHARE,
         pick="pick-insert",
         seed=seed,
-        make=lambda ex, seed: insert_noise(ex, pool, seed=seed),
+        make=lambda ex, seed: insert_noise(ex, fold_pools[fold_of_site[ex.site]], seed=seed),
     )
     appeal_groups = read_appeals(appeals_file)
+    fold_appeals = split_appeals(appeal_groups, n_folds)
     appealed = _copies(
         examples,
         share=APPEAL_SHARE,
         pick="pick-appeal",
         seed=seed,
-        make=lambda ex, seed: insert_appeal(ex, appeal_groups, seed=seed),
+        make=lambda ex, seed: insert_appeal(ex, fold_appeals[fold_of_site[ex.site]], seed=seed),
     )
     body_copies = _copies(
         examples,
@@ -884,26 +1005,26 @@ def train(
         seed=seed,
         make=lambda ex, seed: body_only(ex),
     )
-    augmented += inserted + appealed + body_copies
+    ciphered = _copies(examples, share=CIPHER_SHARE, pick="pick-cipher", seed=seed, make=cipher)
+    augmented += inserted + appealed + body_copies + ciphered
     progress(
         f"{len(examples)} texts, {len(augmented)} augmented copies "
         f"({len(inserted)} with reviewed noise inserted, {len(appealed)} with an appeal, "
-        f"{len(body_copies)} of title and body only)"
+        f"{len(body_copies)} of title and body only, {len(ciphered)} ciphered)"
     )
     all_examples = examples + augmented
     vocabulary = learn_vocabulary(examples)
     matrix = build_matrix(all_examples, vocabulary)
     dense = np.vstack(matrix.dense)
+    matrix.dense.clear()
     y = np.concatenate(matrix.labels)
-    hashed = _sparse(matrix, N_BUCKETS)
+    design = make_design(matrix, dense)
     matrix.release_features()
-    design = make_design(dense, hashed)
-    del hashed
     progress(
         f"features: {matrix.n_rows} blocks, {design.x.nnz} matrix entries "
         f"({time.perf_counter() - started:.0f} s); labels {dict(Counter(y.tolist()))}"
     )
-    doc_folds = _site_folds([ex.site for ex in all_examples], n_folds)
+    doc_folds = [fold_of_site[ex.site] for ex in all_examples]
     row_folds = np.concatenate(
         [np.full(b - a, f) for (a, b), f in zip(matrix.doc_slices, doc_folds, strict=True)]
     )
@@ -962,6 +1083,7 @@ def train(
         "n_augmented": len(augmented),
         "n_appealed": len(appealed),
         "n_body_only": len(body_copies),
+        "n_ciphered": len(ciphered),
         "n_blocks": int(matrix.n_rows),
         "label_counts": {LABELS[k].value: int(v) for k, v in sorted(Counter(y.tolist()).items())},
         "cv": cv.__dict__,
@@ -1068,7 +1190,7 @@ def fit_kinds(
     ]
     rows = reviewed + written
     kind_labels = tuple(k for k in NOISE_KINDS if any(r[0] is k for r in rows))
-    matrix = Matrix()
+    matrix = Matrix(width=1 << KIND_HASH_BITS)
     for kind, text, _ in rows:
         doc = segment(text)
         # A kind-labeled block is classified alone: its neighbours are not in the set.
@@ -1080,7 +1202,7 @@ def fit_kinds(
     dense_self = np.zeros_like(dense)
     dense_self[:, self_cols] = dense[:, self_cols]
     y = np.concatenate(matrix.labels)
-    design = make_design(dense_self, _sparse(matrix, 1 << KIND_HASH_BITS))
+    design = make_design(matrix, dense_self)
     pages = sorted({r[2] for r in reviewed})
     rng = random.Random(seed)
     held = set(rng.sample(pages, max(1, int(len(pages) * KIND_HOLDOUT))))
@@ -1152,7 +1274,11 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         f"Augmented copies include {info.get('n_appealed', 0)} texts with a hand-written "
         "appeal or prompt inserted (`models/kinds/appeals.tsv`, original text written for "
         "this project, MIT; see `models/kinds/APPEALS.md`), some with a body hard negative, "
-        f"and {info.get('n_body_only', 0)} copies holding only the title and body.",
+        f"{info.get('n_body_only', 0)} copies holding only the title and body, "
+        f"and {info.get('n_ciphered', 0)} copies with their letters permuted "
+        "(a language never seen: the model must not lean on English words).",
+        "In the cross-validation a page only gets appeals and inserted noise "
+        "assigned to its own fold, so out-of-fold scores meet them unseen.",
         "",
         "## Features",
         "",

@@ -435,3 +435,67 @@ def test_body_only_copies_keep_title_and_body_blocks_only(data_dir: Path) -> Non
         assert [b.text for b in copy.doc.blocks] == kept
         assert N not in copy.labels
     assert made > 0
+
+
+# --------------------------------------------------------------------------- ciphered copies
+
+
+def _example(text: str) -> train.Example:
+    doc = segment(text)
+    labels = tuple(Label.NOISE if len(b.text) < 20 else Label.BODY for b in doc.blocks)
+    return train.Example("set/p1", "site", "lxml", doc, labels, gold="")
+
+
+def test_cipher_permutes_letters_and_keeps_blocks_labels_links_and_shape() -> None:
+    example = _example(
+        "Home | News\nThe minister said on Monday that taxes will rise.\n"
+        "See https://example.com/a for more. © 2024 Example"
+    )
+    copy = train.cipher(example, seed=3)
+    assert copy is not None
+    assert copy == train.cipher(example, seed=3)
+    assert copy.source == "lxml+cipher"
+    assert copy.labels == example.labels
+    assert [(b.start, b.end) for b in copy.doc.blocks] == [
+        (b.start, b.end) for b in example.doc.blocks
+    ]
+    plain, coded = example.doc.text, copy.doc.text
+    assert "minister" not in coded
+    assert "https://example.com/a" in coded
+    assert "©" in coded
+    # Case, digits, punctuation and vowel/consonant classes are kept, character by character.
+    for a, b in zip(plain, coded, strict=True):
+        assert a.isupper() == b.isupper()
+        assert (a.lower() in "aeiou") == (b.lower() in "aeiou")
+        if not a.isalpha():
+            assert a == b
+
+
+def test_split_appeals_gives_each_group_to_exactly_one_fold() -> None:
+    groups = train.read_appeals(APPEALS)
+    parts = train.split_appeals(groups, 4)
+    assert len(parts) == 4
+    assert sorted(g.group for part in parts for g in part) == sorted(g.group for g in groups)
+    assert parts == train.split_appeals(groups, 4)
+
+
+def test_split_pool_keeps_a_page_s_noise_in_its_site_s_fold(data_dir: Path) -> None:
+    examples = train.load_examples(
+        data_dir, converters=["lxml"], cache_dir=None, limit=None, progress=quiet
+    )
+    pool = train.noise_pool(train.read_kinds(KINDS), examples)
+    fold_of_site = {
+        ex.site: i % 2
+        for i, ex in enumerate(sorted({e.site: e for e in examples}.values(), key=lambda e: e.site))
+    }
+    parts = train.split_pool(pool, examples, fold_of_site, 2)
+    page_fold = {ex.page_id: fold_of_site[ex.site] for ex in examples}
+    n_rows = 0
+    for fold, part in enumerate(parts):
+        for group, rows in part.items():
+            for text, page_id in rows:
+                n_rows += 1
+                assert (text, page_id) in pool[group]
+                if page_id in page_fold:
+                    assert page_fold[page_id] == fold
+    assert n_rows == sum(len(rows) for rows in pool.values())
