@@ -28,6 +28,7 @@ from boilerstrip.convert import DEFAULT_CONVERTER, Converter
 from boilerstrip.datasets import DatasetError, Format, iter_pages
 from boilerstrip.errors import BoilerstripError
 from boilerstrip.evaluate import DatasetReport, SystemReport, evaluate_pages, report_to_dict
+from boilerstrip.model import Model
 from boilerstrip.peers import System, SystemName, available_systems, make_system
 
 ALL_SYSTEMS = "all"
@@ -93,6 +94,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             + f", or {ALL_SYSTEMS!r} for every installed one (default: boilerstrip)"
         ),
     )
+    parser.add_argument(
+        "--model",
+        type=Path,
+        metavar="PATH",
+        help="model file for the boilerstrip system (default: the shipped one)",
+    )
     parser.add_argument("--json", dest="json_path", type=Path, metavar="OUT", help="write JSON")
     parser.add_argument(
         "--limit", type=_positive_int, metavar="N", help="read only the first N pages"
@@ -144,7 +151,10 @@ class _Progress:
 def run(args: argparse.Namespace) -> int:
     """Carry out ``boilerstrip eval`` with parsed arguments; return the exit status."""
     try:
-        systems: list[System] = [make_system(name) for name in chosen_systems(args.systems)]
+        model = Model.load(args.model) if args.model else None
+        systems: list[System] = [
+            make_system(name, model=model) for name in chosen_systems(args.systems)
+        ]
     except BoilerstripError as error:  # a missing peer package, or no usable model
         print(f"boilerstrip eval: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -33,10 +33,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from boilerstrip.errors import BoilerstripError
 from boilerstrip.types import Decision, Label
+
+if TYPE_CHECKING:
+    from boilerstrip.model import Model
 
 BENCH_EXTRA = "bench"
 """The optional-dependency group that installs every peer."""
@@ -110,7 +113,9 @@ class ExplainingSystem(System, Protocol):
 
 @dataclass(frozen=True)
 class Boilerstrip:
-    """boilerstrip with the default model: ``clean(text)``, title not kept."""
+    """boilerstrip: ``clean(text, model=model)``, title not kept (the shipped model by default)."""
+
+    model: Model | None = None
 
     @property
     def name(self) -> SystemName:
@@ -121,7 +126,7 @@ class Boilerstrip:
         """Return ``boilerstrip.clean(text)``; the HTML is not used."""
         from boilerstrip import core
 
-        return core.clean(text)
+        return core.clean(text, model=self.model)
 
     def explain(self, *, text: str) -> tuple[str, list[Decision]]:
         """Return what ``clean(text)`` returns and the decisions behind it, in one pass."""
@@ -130,7 +135,7 @@ class Boilerstrip:
         from boilerstrip.segment import assemble, segment
 
         document = segment(text)
-        decisions = decide(document, default_model())
+        decisions = decide(document, self.model or default_model())
         return assemble(document, [d.label is Label.BODY for d in decisions]), decisions
 
 
@@ -383,8 +388,11 @@ def parse_system(name: str | SystemName) -> SystemName:
         raise ValueError(f"unknown system {name!r}; choose from {choices}") from None
 
 
-def make_system(name: str | SystemName) -> System:
+def make_system(name: str | SystemName, *, model: Model | None = None) -> System:
     """Make a system by name, importing its package now so a missing one fails early.
+
+    ``model`` is the model the ``boilerstrip`` system uses (default: the
+    shipped one); other systems ignore it.
 
     Raises :class:`PeerUnavailableError` when a peer's package is missing and
     ``ValueError`` for an unknown name.
@@ -392,6 +400,8 @@ def make_system(name: str | SystemName) -> System:
     system_name = parse_system(name)
     for module in system_name.modules:
         _import(module, system_name)
+    if system_name is SystemName.BOILERSTRIP and model is not None:
+        return Boilerstrip(model=model)
     _WARM_UPS.get(system_name, _nothing)()
     return _FACTORIES[system_name]()
 

@@ -26,6 +26,7 @@ from boilerstrip.convert import html_to_text
 from boilerstrip.datasets import Page, iter_pages
 from boilerstrip.eval_cli import register
 from boilerstrip.evaluate import shingle_counts
+from boilerstrip.model import Model
 from boilerstrip.peers import PeerUnavailableError, make_system
 from boilerstrip.types import Label
 
@@ -234,6 +235,32 @@ def test_boilerstrip_is_the_default_and_counts_what_it_removed(tmp_path: Path) -
     )
     assert system["pages"][0]["shingles"]["precision"] == pytest.approx(first.precision)
     assert system["pages"][0]["shingles"]["recall"] == pytest.approx(first.recall)
+
+
+def test_model_option_scores_that_model(tmp_path: Path, toy: Model) -> None:
+    path = tmp_path / "toy.joblib"
+    toy.save(path)
+    status, data = _run_json(tmp_path, "--quiet", "--model", str(path))
+    assert status == 0
+    (system,) = data["systems"]
+    text = html_to_text(next(iter_pages(FIXTURE)).html or "", converter="lxml")  # type: ignore[union-attr]
+    expected = shingle_counts(
+        "Bridge repairs\nThe council met on Monday and agreed to repair the old bridge.",
+        boilerstrip.clean(text, model=toy),
+    )
+    assert system["pages"][0]["shingles"]["precision"] == pytest.approx(expected.precision)
+    assert system["pages"][0]["shingles"]["recall"] == pytest.approx(expected.recall)
+
+
+def test_missing_model_file_exits_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nowhere.joblib"
+    status = _main(["eval", str(FIXTURE), "--model", str(missing)])
+    assert status == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"model file not found: {missing}" in err
 
 
 def _compare_module() -> Any:
