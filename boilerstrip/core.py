@@ -179,8 +179,9 @@ def clean_many(
     iterator reaches it; one whose cleaning fails raises
     :class:`boilerstrip.batch.ItemError`, naming its position and the error.
 
-    >>> list(clean_many(["", "Share on Facebook"]))
-    ['', '']
+    >>> pages = ["", "Share on Facebook\\nThe council agreed on Monday to repair the bridge."]
+    >>> list(clean_many(pages))
+    ['', 'The council agreed on Monday to repair the bridge.']
     """
     from boilerstrip.batch import parallel_map
 

@@ -9,7 +9,8 @@ Two kinds of features come out:
 * dense features (:data:`DENSE_NAMES`): the block's shape (length, letters,
   capitals, digits, punctuation), its function-word and second-person cues, its
   position in the page, and the same cues of its neighbours;
-* hashed sparse features: lower-cased word unigrams and bigrams, character
+* hashed sparse features: lower-cased word unigrams and bigrams (apart in
+  prose blocks, see :data:`PROSE_TOKENS`), character
   trigrams, the first and last word, and binned crossings of the dense cues,
   each hashed into :data:`HASH_BITS` bits with a namespace of its own. They are
   returned as ``(block index, bucket, value)`` triples so that prediction needs
@@ -123,6 +124,13 @@ _POLY = np.uint64(0x100000001B3)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _PAIR = np.uint64(0x9E3779B97F4A7C15)
+_PROSE_SHIFT = np.uint64(0xD6E8FEB86659FD93)
+
+PROSE_TOKENS = 12
+"""Blocks of at least this many words are prose: their words and bigrams are
+hashed apart from those of shorter blocks. A word means one thing in a menu or
+a button and another in a paragraph ('support', 'subscribe', 'we' in an
+appeal), and a linear model can only tell them apart with separate weights."""
 
 # Namespace salts, one per hashed feature family.
 NS_WORD = 1
@@ -592,6 +600,7 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
         tok_owner=tok_owner,
         self_cols=self_cols,
         rel_index=position[:, 0],
+        prose=n_tokens >= PROSE_TOKENS,
     )
     return Features(dense=dense, rows=rows, cols=cols, vals=vals, words=words)
 
@@ -607,6 +616,7 @@ def _hashed(
     tok_owner: IntArray,
     self_cols: dict[str, FloatArray],
     rel_index: FloatArray,
+    prose: npt.NDArray[np.bool_],
 ) -> tuple[IntArray, IntArray, FloatArray]:
     rows: list[IntArray] = []
     cols: list[IntArray] = []
@@ -624,12 +634,14 @@ def _hashed(
         cols.append(col)
         vals.append(val)
 
-    # Word unigrams and bigrams.
-    add(tok_owner, _bucket(tok_hash, NS_WORD), True)
+    # Word unigrams and bigrams, with weights of their own in prose blocks.
+    with np.errstate(over="ignore"):
+        word_hash = tok_hash + prose[tok_owner].astype(np.uint64) * _PROSE_SHIFT
+    add(tok_owner, _bucket(word_hash, NS_WORD), True)
     if tok_hash.size > 1:
         same = tok_owner[1:] == tok_owner[:-1]
         with np.errstate(over="ignore"):
-            pair = tok_hash[:-1][same] * _PAIR + tok_hash[1:][same]
+            pair = tok_hash[:-1][same] * _PAIR + word_hash[1:][same]
         add(tok_owner[1:][same], _bucket(pair, NS_BIGRAM), True)
         # First and last word of each block.
     if tok_hash.size:

@@ -42,7 +42,7 @@ from boilerstrip.types import Kind, Label
 
 FloatArray = npt.NDArray[np.float64]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Bumped whenever the stored arrays or the features they expect change meaning."""
 
 MODEL_FILENAME = "boilerstrip.joblib"
@@ -62,12 +62,30 @@ a class; beyond it, sorting the entries by block once and summing runs is faster
 LABELS: tuple[Label, ...] = (Label.BODY, Label.TITLE, Label.NOISE)
 """Order of the label columns in every probability matrix."""
 
+Z_CLIP = 4.0
+"""Standardised inputs are clipped to this many standard deviations. A rare
+indicator (the first block of a page) standardises to 15 or more, and a page
+unlike the training pages (a CJK paragraph's ratio of characters to words)
+lands far outside their range; neither may move a score without bound."""
+
+
+def standardise(values: FloatArray, mean: FloatArray, scale: FloatArray) -> FloatArray:
+    """``(values - mean) / scale``, clipped to ``±Z_CLIP``.
+
+    >>> standardise(np.array([[0.0, 50.0]]), np.zeros(2), np.ones(2)).tolist()
+    [[0.0, 4.0]]
+    """
+    z: FloatArray = (values - mean) / scale
+    np.clip(z, -Z_CLIP, Z_CLIP, out=z)
+    return z
+
 
 @dataclass(frozen=True)
 class Linear:
     """A linear layer over dense features and (optionally) hashed features.
 
-    ``scores = standardise(dense) @ dense_weights.T + hashed + intercept``, where
+    ``scores = standardise(dense) @ dense_weights.T + hashed + intercept`` (see
+    :func:`standardise`), where
     ``hashed[b, c]`` sums ``sparse_weights[c, col mod width] * val`` over the
     block's hashed features.
     """
@@ -84,7 +102,7 @@ class Linear:
 
     def scores(self, dense: FloatArray, features: Features | None = None) -> FloatArray:
         """Raw class scores, shape ``(n_blocks, n_classes)``."""
-        out = ((dense - self.mean) / self.scale) @ self.dense_weights.T + self.intercept
+        out = standardise(dense, self.mean, self.scale) @ self.dense_weights.T + self.intercept
         n = dense.shape[0]
         if self.sparse_weights is not None and features is not None and features.rows.size:
             packed, width = self._packed_sparse
@@ -133,7 +151,7 @@ class Network:
 
     def scores(self, inputs: FloatArray) -> FloatArray:
         """Raw class scores (logits) for each input row."""
-        h = (inputs - self.mean) / self.scale
+        h = standardise(inputs, self.mean, self.scale)
         last = len(self.weights) - 1
         for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             h = h @ w + b

@@ -14,6 +14,7 @@ import pytest
 from boilerstrip.features import (
     DENSE_NAMES,
     HASH_BITS,
+    PROSE_TOKENS,
     Features,
     Vocabulary,
     extract,
@@ -200,6 +201,20 @@ def test_hashed_words_ignore_case() -> None:
     # Only the binned shape codes (capitalised share) may differ.
     assert len(set(lower.tolist()) - shared) <= 9
     assert len(shared) > 20
+
+
+def test_words_of_prose_blocks_have_buckets_of_their_own() -> None:
+    """A word means one thing in a button and another in a paragraph."""
+    words = ["support", "our", "journalism", "today", "because", "the"]
+    words += ["newsroom", "depends", "on", "its", "many", "readers"]
+    assert len(words) == PROSE_TOKENS
+    prose = set(extract(segment(" ".join(words))).cols.tolist())
+    short = set(extract(segment(" ".join(words[:-1]))).cols.tolist())
+    # The short block's 11 words and 10 bigrams all hash elsewhere in the prose
+    # block; shape codes (9) and the last word may differ too.
+    assert len(short - prose) >= 21
+    # Character trigrams and the first word are shared.
+    assert len(short & prose) > 40
 
 
 def test_cjk_and_emoji_text() -> None:

@@ -317,6 +317,8 @@ def test_augment_and_insert_noise_are_deterministic(data_dir: Path) -> None:
             lambda e, s: train.insert_noise(e, pool, seed=s),
             lambda e, s: train.insert_appeal(e, appeals, seed=s),
             lambda e, _s: train.body_only(e),
+            lambda e, s: train.crop(e, seed=s),
+            lambda e, s: train.cipher(e, seed=s),
         ):
             check_variant(ex, make)
 
@@ -499,3 +501,26 @@ def test_split_pool_keeps_a_page_s_noise_in_its_site_s_fold(data_dir: Path) -> N
                 if page_id in page_fold:
                     assert page_fold[page_id] == fold
     assert n_rows == sum(len(rows) for rows in pool.values())
+
+
+def test_crop_keeps_a_run_of_consecutive_blocks_with_a_body_block_and_their_labels(
+    data_dir: Path,
+) -> None:
+    examples = train.load_examples(
+        data_dir, converters=["lxml"], cache_dir=None, limit=None, progress=quiet
+    )
+    sizes = set()
+    for ex in examples:
+        for seed in range(6):
+            copy = train.crop(ex, seed=seed)
+            if copy is None:
+                continue
+            pairs = [(b.text, lab) for b, lab in zip(ex.doc.blocks, ex.labels, strict=True)]
+            window = [(b.text, lab) for b, lab in zip(copy.doc.blocks, copy.labels, strict=True)]
+            assert 1 <= len(window) <= train.MAX_CROP_UNITS
+            assert len(window) < len(pairs)
+            starts = [i for i in range(len(pairs)) if pairs[i : i + len(window)] == window]
+            assert starts, window
+            assert any(lab is Label.BODY for _, lab in window)
+            sizes.add(len(window))
+    assert len(sizes) > 1
