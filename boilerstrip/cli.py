@@ -23,7 +23,9 @@ import functools
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Iterator, Mapping, Sequence
@@ -348,6 +350,24 @@ def _error(message: str) -> None:
     print(f"{PROG}: error: {message}", file=sys.stderr)
 
 
+_INTERRUPTED = threading.Event()
+"""Set by Ctrl-C. The KeyboardInterrupt that Ctrl-C raises can be lost when it
+lands inside a library's own exception handling (the worker pool turns it into
+a broken pool and work goes on in a new one); the flag is checked again before
+any output is committed, so an interrupted run never ends as a complete one."""
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    _INTERRUPTED.set()
+    raise KeyboardInterrupt
+
+
+def _check_not_interrupted() -> None:
+    """Raise KeyboardInterrupt if Ctrl-C was pressed during the run, even if it was swallowed."""
+    if _INTERRUPTED.is_set():
+        raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
@@ -356,6 +376,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error argparse reported
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     single_threaded_blas()  # this process is ours: see single_threaded_blas
+    _INTERRUPTED.clear()
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, _on_interrupt) if in_main_thread else None
+    try:
+        return _run(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         code: int = args.func(args)
     except UsageError as exc:
@@ -673,6 +704,7 @@ def run_clean(args: argparse.Namespace) -> int:
             row = _output_row(record, result, out_field=out_field, keep_errors=args.keep_errors)
             writer.write(row, text=result.text, relative=record.relative)
         progress.clear()
+        _check_not_interrupted()
         writer.close()
         if errors_writer is not None:
             errors_writer.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bz2
+import contextlib
 import gzip
 import io
 import json
@@ -573,3 +574,26 @@ def test_progress_line_counts_documents_and_megabytes() -> None:
     hidden.add(10)
     hidden.clear()
     assert (silent.getvalue(), hidden.docs, hidden.bytes) == ("", 1, 10)
+
+
+def test_a_swallowed_ctrl_c_still_ends_the_run_without_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C whose KeyboardInterrupt a library caught and dropped: the run still stops."""
+    from boilerstrip import cli
+
+    real_map = cli.parallel_map
+
+    def map_that_swallows_ctrl_c(*args: object, **kwargs: object) -> object:
+        for n, outcome in enumerate(real_map(*args, **kwargs)):  # type: ignore[arg-type]
+            if n == 0:
+                with contextlib.suppress(KeyboardInterrupt):
+                    os.kill(os.getpid(), signal.SIGINT)
+            yield outcome
+
+    monkeypatch.setattr(cli, "parallel_map", map_that_swallows_ctrl_c)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(DATA / "pages.jsonl"), "-o", str(out), "-q"]) == 130
+    assert os.listdir(tmp_path) == []
+    assert capsys.readouterr().err.rstrip().endswith("boilerstrip: interrupted; no output written")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
