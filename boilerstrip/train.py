@@ -1035,13 +1035,8 @@ def train(
         data_dir, converters=converters, cache_dir=cache_dir, limit=limit, progress=progress
     )
     examples.sort(key=lambda e: (e.page_id, e.source))
-    fold_of_site = dict(
-        zip(
-            [ex.site for ex in examples],
-            _site_folds([ex.site for ex in examples], n_folds),
-            strict=True,
-        )
-    )
+    sites = [ex.site for ex in examples]
+    fold_of_site = dict(zip(sites, _site_folds(sites, n_folds), strict=True))
     augmented = _copies(examples, share=AUGMENT_SHARE, pick="pick", seed=seed, make=augment)
     pool = noise_pool(read_kinds(kinds_file), examples)
     progress("noise pool: " + ", ".join(f"{g} {len(rows)}" for g, rows in sorted(pool.items())))
