@@ -351,10 +351,11 @@ def _error(message: str) -> None:
 
 
 _INTERRUPTED = threading.Event()
-"""Set by Ctrl-C. The KeyboardInterrupt that Ctrl-C raises can be lost when it
-lands inside a library's own exception handling (the worker pool turns it into
-a broken pool and work goes on in a new one); the flag is checked again before
-any output is committed, so an interrupted run never ends as a complete one."""
+"""Set by Ctrl-C. The command installs its own SIGINT handler for the run, so
+Ctrl-C works even when the process started with SIGINT ignored (a background
+job, where Python installs none); and the flag is checked again before any
+output is committed, so a KeyboardInterrupt caught and dropped somewhere
+cannot end an interrupted run as a complete one."""
 
 
 def _on_interrupt(signum: int, frame: object) -> None:
