@@ -4,6 +4,9 @@ Every feature is computed with numpy over the code points of the document,
 never with a Python loop over characters, so one page costs a few numpy calls
 whatever its number of blocks.
 
+Tokens are runs of word characters, except in Chinese and Japanese, where
+every ideograph or kana is a token (see :data:`IDEOGRAPH_RANGES`).
+
 Two kinds of features come out:
 
 * dense features (:data:`DENSE_NAMES`): the block's shape (length, letters,
@@ -62,6 +65,19 @@ WORD = 128
 TERMINAL = 256
 NAV = 512
 CLOSER = 1024
+IDEOGRAPH = 2048
+
+IDEOGRAPH_RANGES = (
+    (0x3040, 0x30FF),  # Hiragana and Katakana
+    (0x3400, 0x4DBF),  # CJK Unified Ideographs Extension A
+    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+    (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
+    (0xFF66, 0xFF9D),  # half-width Katakana
+)
+"""Characters of scripts written without spaces between words (Chinese and
+Japanese): each is a token of its own, so that a sentence in them counts its
+words about as a spaced language does, rather than as one long token.
+Ideographs beyond the BMP (extensions B and later) count too."""
 
 TERMINALS = ".!?。！？…؟।॥።;۔"
 """Characters that end a sentence in the scripts we see most; ';' closes Greek questions."""
@@ -309,6 +325,9 @@ def _tables() -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint32]]:
     for chars, bit in ((TERMINALS, TERMINAL), (NAV_SEPARATORS, NAV), (CLOSERS, CLOSER)):
         for ch in chars:
             classes[ord(ch)] |= bit
+    for lo, hi in IDEOGRAPH_RANGES:
+        letters = (classes[lo : hi + 1] & WORD) > 0
+        classes[lo : hi + 1][letters] |= IDEOGRAPH
     return classes, lower
 
 
@@ -345,7 +364,7 @@ def _classes(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint16]:
     if astral.size:
         emoji = (cps[astral] >= 0x1F000) & (cps[astral] < 0x20000)
         # Astral letters are mostly CJK extensions; the emoji planes are symbols.
-        out[astral] = np.where(emoji, SYMBOL, LETTER | WORD)
+        out[astral] = np.where(emoji, SYMBOL, LETTER | WORD | IDEOGRAPH)
     return out
 
 
@@ -379,9 +398,29 @@ def word_hashes(words: Sequence[str]) -> UIntArray:
 
 def _token_hashes_of_text(text: str) -> UIntArray:
     cps = _code_points(text)
-    word = (_classes(cps) & WORD) > 0
-    starts, ends = _runs(word)
+    starts, ends = _tokens(_classes(cps))
     return _span_hashes(_lower(cps), starts, ends)
+
+
+def _tokens(classes: npt.NDArray[np.uint16]) -> tuple[IntArray, IntArray]:
+    """Start and end (exclusive) of each token: a run of word characters, except
+    that every ideograph or kana (:data:`IDEOGRAPH_RANGES`) is a token alone.
+
+    >>> starts, ends = _tokens(_classes(_code_points("ok 北京ab")))
+    >>> starts.tolist(), ends.tolist()
+    ([0, 3, 4, 5], [2, 4, 5, 7])
+    """
+    word = (classes & WORD) > 0
+    ideograph = (classes & IDEOGRAPH) > 0
+    if not ideograph.any():
+        return _runs(word)
+    # A token starts at a word character after a non-word one or next to an
+    # ideograph, and ends likewise.
+    cut = np.ones(word.shape[0] + 1, dtype=bool)
+    cut[1:-1] = ~word[1:] | ~word[:-1] | ideograph[1:] | ideograph[:-1]
+    starts = np.flatnonzero(word & cut[:-1])
+    ends = np.flatnonzero(word & cut[1:]) + 1
+    return starts.astype(np.int64), ends.astype(np.int64)
 
 
 def _runs(mask: npt.NDArray[np.bool_]) -> tuple[IntArray, IntArray]:
@@ -484,9 +523,7 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
     def per_block(bit: int) -> FloatArray:
         return class_counts[:, _COUNTED_CLASSES.index(bit)]
 
-    word = (classes & WORD) > 0
-
-    tok_starts, tok_ends = _runs(word)
+    tok_starts, tok_ends = _tokens(classes)
     tok_owner = owner[tok_starts]
     tok_hash, whole_hash = _span_hashes_many(
         lower, [(tok_starts, tok_ends), (block_starts, block_starts + lengths)]

@@ -171,12 +171,26 @@ def test_word_hashes_lower_case() -> None:
 
 
 def test_word_hashes_one_per_word_and_distinct() -> None:
-    words = ["the", "cat", "sat", "北京", "हिन्दी", "naïve", "e\u0301cole"]
+    words = ["the", "cat", "sat", "हिन्दी", "naïve", "e\u0301cole", "한국어"]
     hashes = word_hashes(words)
     assert hashes.dtype == np.uint64
     assert hashes.shape == (len(words),)
     assert len(set(hashes.tolist())) == len(words)
     assert word_hashes([]).shape == (0,)
+
+
+def test_each_ideograph_and_kana_is_a_word() -> None:
+    """Chinese and Japanese are written without spaces: every character is a token."""
+    assert word_hashes(["北京"]).tolist() == word_hashes(["北", "京"]).tolist()
+    assert word_hashes(["ひらがな"]).shape == (4,)
+    assert word_hashes(["ok北京ab"]).tolist() == word_hashes(["ok", "北", "京", "ab"]).tolist()
+
+
+def test_a_chinese_sentence_counts_its_characters_as_tokens() -> None:
+    sentence = "市议会周一开会，经过长时间辩论后同意明年春天修复旧桥。"
+    dense = extract(segment(sentence)).dense
+    assert dense[0, col("log_tokens")] == pytest.approx(np.log1p(25))
+    assert dense[0, col("mean_token_len")] == pytest.approx(1.0)
 
 
 def test_stopwords_are_found_whatever_their_case() -> None:
