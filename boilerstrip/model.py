@@ -6,7 +6,8 @@ model does not import scikit-learn:
 
 1. **blocks** (context-free): a logistic regression (one-vs-rest, fitted by
    stochastic gradient descent) over a block's dense and hashed features gives
-   P(body), P(title), P(noise);
+   P(body), P(title), P(noise) and P(prose noise) (see
+   :data:`~boilerstrip.smooth.FIRST_STAGE_CLASSES`);
 2. **context** (see :mod:`boilerstrip.smooth`): a small neural network revises
    those probabilities from the neighbours' probabilities and the page;
 3. **kinds**: a logistic regression of the same form names the kind of each
@@ -37,12 +38,12 @@ import numpy.typing as npt
 
 from boilerstrip.errors import ModelError, ModelVersionError
 from boilerstrip.features import DENSE_NAMES, HASH_BITS, Features, Vocabulary
-from boilerstrip.smooth import context_width
+from boilerstrip.smooth import FIRST_STAGE_CLASSES, context_width
 from boilerstrip.types import Kind, Label
 
 FloatArray = npt.NDArray[np.float64]
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 """Bumped whenever the stored arrays or the features they expect change meaning."""
 
 MODEL_FILENAME = "boilerstrip.joblib"
@@ -196,7 +197,9 @@ class Model:
     labels: tuple[Label, ...] = LABELS
 
     def block_probabilities(self, features: Features) -> FloatArray:
-        """Context-free P(label) for each block, columns in :data:`LABELS` order."""
+        """Context-free probabilities for each block, columns in
+        :data:`~boilerstrip.smooth.FIRST_STAGE_CLASSES` order (the labels, with
+        noise split into short and prose noise)."""
         return self.blocks.probabilities(features.dense, features)
 
     def kind_probabilities(self, features: Features) -> FloatArray:
@@ -275,6 +278,13 @@ class Model:
             raise ModelVersionError(
                 f"{source}: model expects {n_dense} dense features, this boilerstrip computes "
                 f"{len(DENSE_NAMES)}; retrain with `python -m boilerstrip.train`"
+            )
+        n_first = np.asarray(payload["blocks"]["dense_weights"]).shape[0]
+        if n_first != len(FIRST_STAGE_CLASSES):
+            raise ModelVersionError(
+                f"{source}: model's block stage has {n_first} classes, this boilerstrip "
+                f"expects {len(FIRST_STAGE_CLASSES)} {FIRST_STAGE_CLASSES}; retrain with "
+                "`python -m boilerstrip.train`"
             )
         ctx = payload["context"]
         n_inputs = np.asarray(ctx["mean"]).shape[0]

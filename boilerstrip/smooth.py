@@ -7,11 +7,18 @@ page-level summaries of where the body mass lies, and decides again. This is
 the stacking scheme: the second stage is trained on out-of-fold first-stage
 probabilities, so it learns how far to trust them.
 
+The first stage has one class more than the labels: noise that reads like
+prose (:data:`~boilerstrip.features.PROSE_TOKENS` words or more: appeals,
+reader comments, teaser summaries, notices) is a class of its own, apart from
+the short widgets. Its score weighs what such a block says rather than its
+shape, which is that of a body paragraph, and the second stage sees it for
+every neighbour.
+
 Example:
     >>> import numpy as np
-    >>> probs = np.array([[0.1, 0.1, 0.8], [0.9, 0.05, 0.05], [0.2, 0.0, 0.8]])
+    >>> probs = np.array([[0.1, 0.1, 0.7, 0.1], [0.9, 0.05, 0.03, 0.02], [0.2, 0.0, 0.1, 0.7]])
     >>> context_inputs(probs, np.zeros((3, 0)), ContentWords.empty()).shape
-    (3, 20)
+    (3, 27)
 """
 
 from __future__ import annotations
@@ -22,6 +29,21 @@ import numpy.typing as npt
 from boilerstrip.features import ContentWords
 
 FloatArray = npt.NDArray[np.float64]
+
+FIRST_STAGE_CLASSES = ("body", "title", "noise", "prose-noise")
+"""Columns of the first stage's probabilities: the three labels, with noise of
+fewer than :data:`~boilerstrip.features.PROSE_TOKENS` words in ``noise`` and
+longer noise in ``prose-noise``."""
+
+SHORT_NOISE = FIRST_STAGE_CLASSES.index("noise")
+"""Column of noise shorter than prose (menus, buttons, captions, footers)."""
+
+PROSE_NOISE = FIRST_STAGE_CLASSES.index("prose-noise")
+"""Column (and training class) of noise that reads like prose."""
+
+ODDS_PER_BLOCK = 3
+"""Log-odds the second stage reads for each block of the window: body vs noise,
+title vs noise, and prose noise vs body."""
 
 WINDOW = 3
 """Blocks on each side whose first-stage probabilities the second stage sees."""
@@ -41,31 +63,37 @@ def context_width(n_dense: int) -> int:
     """Number of columns :func:`context_inputs` gives for ``n_dense`` dense features.
 
     >>> context_width(0)
-    20
+    27
     """
-    return 2 * (2 * WINDOW + 1) + N_PAGE_SUMMARIES + n_dense
+    return ODDS_PER_BLOCK * (2 * WINDOW + 1) + N_PAGE_SUMMARIES + n_dense
 
 
 def context_inputs(probs: FloatArray, dense: FloatArray, words: ContentWords) -> FloatArray:
     """Second-stage inputs for each block.
 
-    ``probs`` are the first-stage probabilities (columns body, title, noise);
-    ``dense`` are the block's own dense features; ``words`` its content words.
-    The result holds, for each offset in ``-WINDOW..WINDOW``, the
-    body-vs-noise and title-vs-noise log-odds of that neighbour (0 beyond the
-    page's ends); then page-level summaries (mean body probability, share of
-    the body mass before the block, share after it, distance to the most
-    body-like block, and the two topic-support measures of
-    :func:`topic_support`); then ``dense``.
+    ``probs`` are the first-stage probabilities (columns
+    :data:`FIRST_STAGE_CLASSES`); ``dense`` are the block's own dense features;
+    ``words`` its content words. The result holds, for each offset in
+    ``-WINDOW..WINDOW``, the body-vs-noise, title-vs-noise and
+    prose-noise-vs-body log-odds of that neighbour (noise being both noise
+    columns; 0 beyond the page's ends); then page-level summaries (mean body
+    probability, share of the body mass before the block, share after it,
+    distance to the most body-like block, and the two topic-support measures
+    of :func:`topic_support`); then ``dense``.
     """
+    if probs.ndim != 2 or probs.shape[1] != len(FIRST_STAGE_CLASSES):
+        raise ValueError(
+            f"context_inputs() expects {len(FIRST_STAGE_CLASSES)} probability columns "
+            f"{FIRST_STAGE_CLASSES}, got shape {probs.shape}"
+        )
     n = probs.shape[0]
-    p = np.clip(probs, PROB_FLOOR, 1.0)
-    body_odds = np.log(p[:, 0]) - np.log(p[:, 2])
-    title_odds = np.log(p[:, 1]) - np.log(p[:, 2])
+    log_p = np.log(np.clip(probs, PROB_FLOOR, 1.0))
+    log_noise = np.log(np.clip(probs[:, SHORT_NOISE] + probs[:, PROSE_NOISE], PROB_FLOOR, 1.0))
     # Each neighbour's odds: the page's odds shifted, zero past either end.
-    padded = np.zeros((n + 2 * WINDOW, 2))
-    padded[WINDOW : WINDOW + n, 0] = body_odds
-    padded[WINDOW : WINDOW + n, 1] = title_odds
+    padded = np.zeros((n + 2 * WINDOW, ODDS_PER_BLOCK))
+    padded[WINDOW : WINDOW + n, 0] = log_p[:, 0] - log_noise
+    padded[WINDOW : WINDOW + n, 1] = log_p[:, 1] - log_noise
+    padded[WINDOW : WINDOW + n, 2] = log_p[:, PROSE_NOISE] - log_p[:, 0]
     columns = [padded[WINDOW + off : WINDOW + off + n] for off in range(-WINDOW, WINDOW + 1)]
     body = probs[:, 0]
     total = max(float(body.sum()), PROB_FLOOR)
@@ -77,6 +105,17 @@ def context_inputs(probs: FloatArray, dense: FloatArray, words: ContentWords) ->
         [np.full(n, body.mean() if n else 0.0), before, after, distance, topic_support(body, words)]
     )
     return np.hstack([*columns, summaries, dense])
+
+
+def as_labels(probs: FloatArray) -> FloatArray:
+    """First-stage probabilities folded into the label columns (body, title, noise).
+
+    >>> as_labels(np.array([[0.5, 0.1, 0.3, 0.1]])).tolist()
+    [[0.5, 0.1, 0.4]]
+    """
+    out: FloatArray = probs[:, :PROSE_NOISE].copy()
+    out[:, SHORT_NOISE] += probs[:, PROSE_NOISE]
+    return out
 
 
 def topic_support(body: FloatArray, words: ContentWords) -> FloatArray:

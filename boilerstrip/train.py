@@ -13,8 +13,10 @@ Steps (each deterministic; every random choice uses a seed derived from
    (:mod:`boilerstrip.align`);
 3. add augmented copies: glued blocks, hard-wrapped blank-line paragraphs,
    headline removed, noise runs shuffled, reviewed noise blocks inserted;
-4. fit the context-free block classifier, get out-of-fold probabilities with
-   cross-validation grouped by site, fit the context network on them;
+4. fit the context-free block classifier (noise of
+   :data:`~boilerstrip.features.PROSE_TOKENS` words or more is a class of its
+   own there), get out-of-fold probabilities with cross-validation grouped by
+   site, fit the context network on them;
 5. fit the kind classifier on the reviewed kind-labeled noise set;
 6. report grouped cross-validated scores, save the model and its card.
 
@@ -70,7 +72,7 @@ from boilerstrip.model import (
     standardise,
 )
 from boilerstrip.segment import assemble, segment
-from boilerstrip.smooth import context_inputs
+from boilerstrip.smooth import FIRST_STAGE_CLASSES, PROSE_NOISE, as_labels, context_inputs
 from boilerstrip.types import NOISE_KINDS, Block, Document, Kind, Label
 
 FloatArray = npt.NDArray[np.float64]
@@ -158,6 +160,39 @@ CIPHER_GROUPS = ("aeiou", "bcdfghjklmnpqrstvwxyz")
 CIPHER_KEEP = re.compile(r"\S*(?:https?:|www\.|@|\.com|\.org|\.net|©)\S*", re.IGNORECASE)
 """Tokens a cipher leaves alone: links, e-mail addresses and copyright marks look
 the same in every language."""
+
+IDEOGRAPH_SHARE = 0.15
+"""Share of texts also copied into a made-up script written without spaces, as
+Chinese and Japanese are (see :func:`ideograph_cipher`): the TRAIN sets hold
+no such page."""
+
+IDEOGRAPH_BASE = 0x4E00
+IDEOGRAPH_COUNT = 20_000
+"""Code words are drawn from the first 20,000 CJK Unified Ideographs."""
+
+KANA_BASE = 0x3041
+KANA_COUNT = 83
+"""In the Japanese-like variant, words of up to :data:`KANA_MAX_LETTERS` letters
+(mostly function words) become one hiragana, as Japanese particles are."""
+
+KANA_MAX_LETTERS = 2
+
+IDEOGRAPH_LETTERS_PER_CHAR = 3
+"""A word of n letters becomes ceil(n / 3) ideographs (about two for an English word)."""
+
+FULL_WIDTH = {
+    ".": "\u3002",
+    ",": "\uff0c",
+    ";": "\uff1b",
+    ":": "\uff1a",
+    "!": "\uff01",
+    "?": "\uff1f",
+}
+"""Sentence punctuation and its full-width form."""
+
+_IDEOGRAPH_UNITS = re.compile(r"[^\W\d_]+|[.,;:!?](?=\s|$)|(?<=[\w.,;:!?]) (?=[^\W\d_])")
+"""What the made-up script rewrites: words, sentence punctuation before a space
+or a line end, and a space between words (dropped)."""
 
 WRAP_WIDTH = 72
 """Hard-wrap width for the blank-line paragraph augmentation."""
@@ -457,6 +492,63 @@ def cipher(example: Example, *, seed: int) -> Example | None:
         return None
     return Example(
         example.page_id, example.site, example.source + "+cipher", doc, example.labels, example.gold
+    )
+
+
+def ideograph_cipher(example: Example, *, seed: int) -> Example | None:
+    """A copy of ``example`` in a made-up script written without spaces.
+
+    Every word becomes a fixed code of ideographs (the same word the same code
+    throughout the copy, so repetitions and function words keep their
+    frequency), sentence punctuation becomes full-width, and the spaces
+    between words go: a page looks to the features as a Chinese page does,
+    or, in half of the copies where short words become one kana, as a
+    Japanese one. Links and copyright marks stay as written, and so do line
+    breaks. None when the copy does not keep the example's blocks.
+    """
+    rng = random.Random(_seed_for(example.page_id, example.source, "ideograph", str(seed)))
+    salt = str(rng.random())
+    kana = rng.random() < 0.5
+    codes: dict[str, str] = {}
+
+    def code(word: str) -> str:
+        key = word.lower()
+        found = codes.get(key)
+        if found is None:
+            h = _seed_for("ideograph", salt, key)
+            if kana and len(key) <= KANA_MAX_LETTERS:
+                found = chr(KANA_BASE + h % KANA_COUNT)
+            else:
+                n = -(-len(key) // IDEOGRAPH_LETTERS_PER_CHAR)
+                found = "".join(
+                    chr(IDEOGRAPH_BASE + (h >> (14 * k)) % IDEOGRAPH_COUNT) for k in range(n)
+                )
+            codes[key] = found
+        return found
+
+    def rewrite(match: re.Match[str]) -> str:
+        unit = match.group()
+        if unit == " ":
+            return ""
+        return FULL_WIDTH.get(unit) or code(unit)
+
+    text = example.doc.text
+    pieces: list[str] = []
+    last = 0
+    for kept in CIPHER_KEEP.finditer(text):
+        pieces += [_IDEOGRAPH_UNITS.sub(rewrite, text[last : kept.start()]), kept.group()]
+        last = kept.end()
+    pieces.append(_IDEOGRAPH_UNITS.sub(rewrite, text[last:]))
+    doc = segment("".join(pieces))
+    if [b.unit for b in doc.blocks] != [b.unit for b in example.doc.blocks]:
+        return None
+    return Example(
+        example.page_id,
+        example.site,
+        example.source + "+ideograph",
+        doc,
+        example.labels,
+        example.gold,
     )
 
 
@@ -897,6 +989,22 @@ def fit_linear(
     )
 
 
+def first_stage_targets(y: npt.NDArray[np.int64], dense: FloatArray) -> npt.NDArray[np.int64]:
+    """The block classifier's classes (:data:`~boilerstrip.smooth.FIRST_STAGE_CLASSES`):
+    the labels, with noise blocks of :data:`~boilerstrip.features.PROSE_TOKENS`
+    words or more moved to the prose-noise class.
+
+    >>> dense = np.zeros((3, len(DENSE_NAMES)))
+    >>> dense[:, DENSE_NAMES.index("log_tokens")] = np.log1p([3, 40, 40])
+    >>> first_stage_targets(np.array([2, 2, 0]), dense).tolist()
+    [2, 3, 0]
+    """
+    n_tokens = np.expm1(dense[:, DENSE_NAMES.index("log_tokens")])
+    out = y.copy()
+    out[(y == LABELS.index(Label.NOISE)) & (n_tokens > PROSE_TOKENS - 0.5)] = PROSE_NOISE
+    return out
+
+
 def _predict_linear(layer: Linear, design: Design, rows: npt.NDArray[np.int64]) -> FloatArray:
     """The layer's probabilities for some rows of the design matrix it was fitted on."""
     assert layer.sparse_weights is not None
@@ -1065,12 +1173,16 @@ def train(
         make=lambda ex, seed: body_only(ex),
     )
     ciphered = _copies(examples, share=CIPHER_SHARE, pick="pick-cipher", seed=seed, make=cipher)
+    ideographic = _copies(
+        examples, share=IDEOGRAPH_SHARE, pick="pick-ideograph", seed=seed, make=ideograph_cipher
+    )
     cropped = _copies(examples, share=CROP_SHARE, pick="pick-crop", seed=seed, make=crop)
-    augmented += inserted + appealed + body_copies + ciphered + cropped
+    augmented += inserted + appealed + body_copies + ciphered + ideographic + cropped
     progress(
         f"{len(examples)} texts, {len(augmented)} augmented copies "
         f"({len(inserted)} with reviewed noise inserted, {len(appealed)} with an appeal, "
         f"{len(body_copies)} of title and body only, {len(ciphered)} ciphered, "
+        f"{len(ideographic)} in a made-up ideographic script, "
         f"{len(cropped)} cropped)"
     )
     all_examples = examples + augmented
@@ -1090,14 +1202,15 @@ def train(
         [np.full(b - a, f) for (a, b), f in zip(matrix.doc_slices, doc_folds, strict=True)]
     )
 
-    oof = np.zeros((matrix.n_rows, len(LABELS)))
+    y_first = first_stage_targets(y, dense)
+    oof = np.zeros((matrix.n_rows, len(FIRST_STAGE_CLASSES)))
     for fold in range(n_folds):
         train_rows = row_folds != fold
         layer = fit_linear(
             design,
-            y,
+            y_first,
             alpha=BLOCK_ALPHA,
-            n_classes=len(LABELS),
+            n_classes=len(FIRST_STAGE_CLASSES),
             seed=seed,
             sample_weight=train_rows.astype(np.float64),
         )
@@ -1114,16 +1227,22 @@ def train(
     )
     matrix.words.clear()
 
-    final_oof = np.zeros_like(oof)
+    final_oof = np.zeros((matrix.n_rows, len(LABELS)))
     for fold in range(n_folds):
         train_rows = row_folds != fold
         net = fit_network(ctx_inputs[train_rows], y[train_rows], seed=seed)
         final_oof[~train_rows] = softmax(net.scores(ctx_inputs[~train_rows]))
         progress(f"context network, fold {fold + 1}/{n_folds}")
-    cv = _cv_report(all_examples, matrix, y, oof, final_oof, n_original=len(examples))
+    cv = _cv_report(all_examples, matrix, y, as_labels(oof), final_oof, n_original=len(examples))
     progress(f"grouped CV: {cv}")
 
-    blocks = fit_linear(design, y, alpha=BLOCK_ALPHA, n_classes=len(LABELS), seed=seed)
+    blocks = fit_linear(
+        design,
+        y_first,
+        alpha=BLOCK_ALPHA,
+        n_classes=len(FIRST_STAGE_CLASSES),
+        seed=seed,
+    )
     del design
     context = fit_network(ctx_inputs, y, seed=seed)
     progress(f"final block classifier and context network ({time.perf_counter() - started:.0f} s)")
@@ -1145,9 +1264,13 @@ def train(
         "n_appealed": len(appealed),
         "n_body_only": len(body_copies),
         "n_ciphered": len(ciphered),
+        "n_ideographic": len(ideographic),
         "n_cropped": len(cropped),
         "n_blocks": int(matrix.n_rows),
         "label_counts": {LABELS[k].value: int(v) for k, v in sorted(Counter(y.tolist()).items())},
+        "first_stage_counts": {
+            FIRST_STAGE_CLASSES[k]: int(v) for k, v in sorted(Counter(y_first.tolist()).items())
+        },
         "cv": cv.__dict__,
         "kinds": kind_report,
         "dense_features": list(DENSE_NAMES),
@@ -1339,6 +1462,9 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         f"{info.get('n_body_only', 0)} copies holding only the title and body, "
         f"{info.get('n_ciphered', 0)} copies with their letters permuted "
         "(a language never seen: the model must not lean on English words), "
+        f"{info.get('n_ideographic', 0)} copies rewritten in a made-up script without "
+        "spaces between words, one code of ideographs per word (the TRAIN sets hold no "
+        "Chinese or Japanese page), "
         f"and {info.get('n_cropped', 0)} copies cut down to a few consecutive blocks "
         "(snippets and short pages).",
         "In the cross-validation a page only gets appeals and inserted noise "
@@ -1352,6 +1478,18 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         f"unigrams and bigrams (apart for prose blocks of {PROSE_TOKENS}+ words), "
         f"character trigrams, first/last word and binned shape crossings in 2^{info['hash_bits']} "
         "buckets. See `boilerstrip/features.py`.",
+        "",
+        "## Stages",
+        "",
+        "1. Context-free block classifier (one-vs-rest logistic regression, averaged SGD) "
+        f"with four classes: body, title, noise, and noise of {PROSE_TOKENS}+ words "
+        "(appeals, comments, teasers, notices), which reads like prose and so is "
+        "told apart by what it says rather than by its shape; "
+        f"training blocks per class {info.get('first_stage_counts', {})}.",
+        "2. Context network (MLP) over the out-of-fold log-odds of a window of blocks "
+        "(body vs noise, title vs noise, prose noise vs body), page summaries and the "
+        "block's dense features; it gives the final body / title / noise.",
+        "3. Kind classifier for noise blocks.",
         "",
         "## Grouped cross-validation (folds by site)",
         "",

@@ -12,7 +12,7 @@ import pytest
 
 from boilerstrip.features import DENSE_NAMES, Vocabulary
 from boilerstrip.model import Linear, Model, Network, default_model_path
-from boilerstrip.smooth import WINDOW, context_width
+from boilerstrip.smooth import FIRST_STAGE_CLASSES, ODDS_PER_BLOCK, WINDOW, context_width
 from boilerstrip.types import Kind
 
 TOY_SPARSE_WIDTH = 1 << 8
@@ -29,22 +29,23 @@ def toy_model() -> Model:
     Against a noise score of 0 that keeps seven or more words ending in a
     stop, or 33 or more words without one.
 
-    The context network passes the first stage's body and title log-odds of
-    the block itself through unchanged.
+    The block stage never predicts prose noise (its score is -30). The context
+    network passes the first stage's body and title log-odds of the block
+    itself through unchanged.
     """
     n_dense = len(DENSE_NAMES)
-    block_w = np.zeros((3, n_dense))
+    block_w = np.zeros((len(FIRST_STAGE_CLASSES), n_dense))
     block_w[0, DENSE_NAMES.index("log_tokens")] = 2.0
     block_w[0, DENSE_NAMES.index("ends_terminal")] = 3.0
     blocks = Linear(
         mean=np.zeros(n_dense),
         scale=np.ones(n_dense),
         dense_weights=block_w,
-        sparse_weights=np.zeros((3, TOY_SPARSE_WIDTH), dtype=np.float32),
-        intercept=np.array([-7.0, -8.0, 0.0]),
+        sparse_weights=np.zeros((len(FIRST_STAGE_CLASSES), TOY_SPARSE_WIDTH), dtype=np.float32),
+        intercept=np.array([-7.0, -8.0, 0.0, -30.0]),
     )
     n_inputs = context_width(n_dense)
-    own = 2 * WINDOW  # column of the block's own body log-odds; title is the next one
+    own = ODDS_PER_BLOCK * WINDOW  # the block's own body log-odds; title is the next column
     hidden = np.zeros((n_inputs, 4))
     hidden[own, 0], hidden[own, 1] = 1.0, -1.0
     hidden[own + 1, 2], hidden[own + 1, 3] = 1.0, -1.0

@@ -198,6 +198,49 @@ def test_other_hash_bits_raises_version_error(toy_file: Path, tmp_path: Path) ->
         Model.load(path)
 
 
+def _drop_first_row(layer: dict[str, Any]) -> None:
+    """A block stage with one class fewer (as a model of the three-class format had)."""
+    for key in ("dense_weights", "sparse_weights", "intercept"):
+        layer[key] = layer[key][1:]
+
+
+def _drop_first_dense_column(layer: dict[str, Any]) -> None:
+    for key in ("mean", "scale"):
+        layer[key] = layer[key][1:]
+    layer["dense_weights"] = layer["dense_weights"][:, 1:]
+
+
+def _drop_first_context_input(context: dict[str, Any]) -> None:
+    for key in ("mean", "scale"):
+        context[key] = context[key][1:]
+    context["weights"][0] = context["weights"][0][1:]
+
+
+@pytest.mark.parametrize(
+    ("part", "change", "message"),
+    [
+        ("blocks", _drop_first_row, "block stage has 3 classes, this boilerstrip expects 4"),
+        ("blocks", _drop_first_dense_column, "dense features"),
+        ("context", _drop_first_context_input, "context stage reads"),
+    ],
+)
+def test_model_of_another_shape_raises_version_error(
+    toy_file: Path,
+    tmp_path: Path,
+    part: str,
+    change: Any,
+    message: str,
+) -> None:
+    payload = payload_of(toy_file)
+    change(payload[part])
+    path = tmp_path / "other-shape.joblib"
+    joblib.dump(payload, path)
+    with pytest.raises(ModelVersionError, match=re.escape(str(path))) as info:
+        Model.load(path)
+    assert message in str(info.value)
+    assert "retrain with `python -m boilerstrip.train`" in str(info.value)
+
+
 def test_sklearn_major_mismatch_raises_version_error(
     toy_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,51 +7,58 @@ import pytest
 
 from boilerstrip.features import ContentWords
 from boilerstrip.smooth import (
+    FIRST_STAGE_CLASSES,
     N_PAGE_SUMMARIES,
+    ODDS_PER_BLOCK,
     PROB_FLOOR,
     SUPPORT_CAP,
     WINDOW,
+    as_labels,
     context_inputs,
     context_width,
 )
 
 NO_WORDS = ContentWords.empty()
 
-N_ODDS = 2 * (2 * WINDOW + 1)
-"""Body and title log-odds for each offset in -WINDOW..WINDOW."""
+N_ODDS = ODDS_PER_BLOCK * (2 * WINDOW + 1)
+"""Body, title and prose-noise log-odds for each offset in -WINDOW..WINDOW."""
 
 PROBS = np.array(
     [
-        [0.1, 0.1, 0.8],
-        [0.7, 0.1, 0.2],
-        [0.9, 0.05, 0.05],
-        [0.2, 0.0, 0.8],
-        [0.3, 0.3, 0.4],
+        [0.1, 0.1, 0.6, 0.2],
+        [0.7, 0.1, 0.2, 0.0],
+        [0.9, 0.05, 0.0, 0.05],
+        [0.2, 0.0, 0.1, 0.7],
+        [0.3, 0.3, 0.2, 0.2],
     ]
 )
 
 
 def odds_column(offset: int, which: int) -> int:
-    """Column of the body (which=0) or title (which=1) log-odds at ``offset``."""
-    return 2 * (offset + WINDOW) + which
+    """Column of the body (which=0), title (1) or prose-noise (2) log-odds at ``offset``."""
+    return ODDS_PER_BLOCK * (offset + WINDOW) + which
 
 
 def log_odds(row: np.ndarray, which: int) -> float:
+    """Body or title against all noise; prose noise against body."""
     p = np.clip(row, PROB_FLOOR, 1.0)
-    return float(np.log(p[which]) - np.log(p[2]))
+    noise = max(row[2] + row[3], PROB_FLOOR)
+    if which == 2:
+        return float(np.log(p[3]) - np.log(p[0]))
+    return float(np.log(p[which]) - np.log(noise))
 
 
 @pytest.mark.parametrize(("n", "n_dense"), [(5, 0), (5, 3), (1, 2), (12, 7)])
 def test_shape(n: int, n_dense: int) -> None:
     rng = np.random.default_rng(0)
-    probs = rng.dirichlet(np.ones(3), size=n)
+    probs = rng.dirichlet(np.ones(len(FIRST_STAGE_CLASSES)), size=n)
     out = context_inputs(probs, rng.normal(size=(n, n_dense)), NO_WORDS)
     assert out.shape == (n, N_ODDS + N_PAGE_SUMMARIES + n_dense)
     assert np.isfinite(out).all()
 
 
 def test_empty_page() -> None:
-    out = context_inputs(np.zeros((0, 3)), np.zeros((0, 4)), NO_WORDS)
+    out = context_inputs(np.zeros((0, 4)), np.zeros((0, 4)), NO_WORDS)
     assert out.shape == (0, N_ODDS + N_PAGE_SUMMARIES + 4)
 
 
@@ -61,7 +68,7 @@ def test_neighbour_log_odds_and_zero_beyond_the_page() -> None:
     for i in range(n):
         for offset in range(-WINDOW, WINDOW + 1):
             j = i + offset
-            for which in (0, 1):
+            for which in range(ODDS_PER_BLOCK):
                 value = out[i, odds_column(offset, which)]
                 if 0 <= j < n:
                     assert value == pytest.approx(log_odds(PROBS[j], which))
@@ -70,19 +77,22 @@ def test_neighbour_log_odds_and_zero_beyond_the_page() -> None:
 
 
 def test_offsets_beyond_a_one_block_page_are_zero() -> None:
-    out = context_inputs(np.array([[0.6, 0.1, 0.3]]), np.zeros((1, 0)), NO_WORDS)
+    out = context_inputs(np.array([[0.6, 0.1, 0.2, 0.1]]), np.zeros((1, 0)), NO_WORDS)
     own = odds_column(0, 0)
     assert out[0, own] == pytest.approx(np.log(0.6 / 0.3))
-    others = [c for c in range(N_ODDS) if c not in (own, own + 1)]
+    assert out[0, own + 2] == pytest.approx(np.log(0.1 / 0.6))
+    others = [c for c in range(N_ODDS) if c not in (own, own + 1, own + 2)]
     assert (out[0, others] == 0.0).all()
 
 
 def test_zero_probabilities_are_floored() -> None:
-    out = context_inputs(np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]), np.zeros((2, 0)), NO_WORDS)
+    probs = np.array([[0.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0]])
+    out = context_inputs(probs, np.zeros((2, 0)), NO_WORDS)
     floor = np.log(PROB_FLOOR)
     assert out[0, odds_column(0, 0)] == pytest.approx(floor)
     assert out[1, odds_column(0, 0)] == pytest.approx(-floor)
     assert out[1, odds_column(0, 1)] == pytest.approx(0.0)
+    assert out[1, odds_column(0, 2)] == pytest.approx(floor)
 
 
 def test_page_summaries() -> None:
@@ -120,3 +130,16 @@ def test_dense_features_are_appended_unchanged() -> None:
     dense = np.arange(15, dtype=np.float64).reshape(5, 3)
     out = context_inputs(PROBS, dense, NO_WORDS)
     np.testing.assert_array_equal(out[:, -3:], dense)
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (5, 5), (5,)])
+def test_probabilities_without_four_columns_are_refused(shape: tuple[int, ...]) -> None:
+    with pytest.raises(ValueError, match=r"expects 4 probability columns .* got shape"):
+        context_inputs(np.full(shape, 0.25), np.zeros((5, 0)), NO_WORDS)
+
+
+def test_as_labels_adds_prose_noise_to_noise() -> None:
+    np.testing.assert_allclose(
+        as_labels(PROBS),
+        np.column_stack([PROBS[:, 0], PROBS[:, 1], PROBS[:, 2] + PROBS[:, 3]]),
+    )

@@ -448,16 +448,24 @@ def _example(text: str) -> train.Example:
     return train.Example("set/p1", "site", "lxml", doc, labels, gold="")
 
 
+def _same_labels_copy(
+    make: Callable[..., train.Example | None], example: train.Example, tag: str
+) -> train.Example:
+    """``make(example, seed=3)``, checked to exist, repeat itself, and keep the labels."""
+    copy = make(example, seed=3)
+    assert copy is not None
+    assert copy == make(example, seed=3)
+    assert copy.source == example.source + tag
+    assert copy.labels == example.labels
+    return copy
+
+
 def test_cipher_permutes_letters_and_keeps_blocks_labels_links_and_shape() -> None:
     example = _example(
         "Home | News\nThe minister said on Monday that taxes will rise.\n"
         "See https://example.com/a for more. © 2024 Example"
     )
-    copy = train.cipher(example, seed=3)
-    assert copy is not None
-    assert copy == train.cipher(example, seed=3)
-    assert copy.source == "lxml+cipher"
-    assert copy.labels == example.labels
+    copy = _same_labels_copy(train.cipher, example, "+cipher")
     assert [(b.start, b.end) for b in copy.doc.blocks] == [
         (b.start, b.end) for b in example.doc.blocks
     ]
@@ -471,6 +479,36 @@ def test_cipher_permutes_letters_and_keeps_blocks_labels_links_and_shape() -> No
         assert (a.lower() in "aeiou") == (b.lower() in "aeiou")
         if not a.isalpha():
             assert a == b
+
+
+IDEOGRAPHIC = re.compile(r"[\u3041-\u3096\u4e00-\u9fff]")
+
+
+def test_ideograph_cipher_writes_words_as_ideographs_without_spaces() -> None:
+    example = _example(
+        "Home | News\nThe minister said on Monday that the taxes will rise, and soon.\n"
+        "See https://example.com/a for more. © 2024 Example"
+    )
+    copy = _same_labels_copy(train.ideograph_cipher, example, "+ideograph")
+    assert [b.unit for b in copy.doc.blocks] == [b.unit for b in example.doc.blocks]
+    menu, sentence, links = (b.text for b in copy.doc.blocks)
+    assert re.fullmatch(r"\S+ \| \S+", menu)  # separators and their spaces stay
+    # No Latin letter and no space is left in the sentence; its punctuation is full-width.
+    assert re.fullmatch(r"[\u3041-\u3096\u4e00-\u9fff\uff0c\u3002]+", sentence)
+    assert sentence.count("\uff0c") == 1 and sentence.endswith("\u3002")
+    # One to three characters a word (13 words, of 1 to 8 letters).
+    assert 13 <= len(IDEOGRAPHIC.findall(sentence)) <= 13 * 3
+    assert "https://example.com/a" in links and "© 2024" in links
+
+
+def test_ideograph_cipher_codes_a_word_the_same_way_throughout_a_copy() -> None:
+    example = _example("Tax tax tax.\nThe Tax.")
+    copy = train.ideograph_cipher(example, seed=1)
+    assert copy is not None
+    first, second = (b.text for b in copy.doc.blocks)
+    word = first[: len(first) // 3]
+    assert first == word * 3 + "\u3002"
+    assert second.endswith(word + "\u3002")
 
 
 def test_split_appeals_gives_each_group_to_exactly_one_fold() -> None:
@@ -503,24 +541,39 @@ def test_split_pool_keeps_a_page_s_noise_in_its_site_s_fold(data_dir: Path) -> N
     assert n_rows == sum(len(rows) for rows in pool.values())
 
 
-def test_crop_keeps_a_run_of_consecutive_blocks_with_a_body_block_and_their_labels(
-    data_dir: Path,
-) -> None:
+def _copies_made(
+    data_dir: Path, make: Callable[..., train.Example | None], n_seeds: int
+) -> list[tuple[train.Example, train.Example]]:
+    """(example, copy) for every fixture text and seed where ``make`` gives a copy."""
     examples = train.load_examples(
         data_dir, converters=["lxml"], cache_dir=None, limit=None, progress=quiet
     )
-    sizes = set()
+    pairs = []
     for ex in examples:
-        for seed in range(6):
-            copy = train.crop(ex, seed=seed)
-            if copy is None:
-                continue
-            pairs = [(b.text, lab) for b, lab in zip(ex.doc.blocks, ex.labels, strict=True)]
-            window = [(b.text, lab) for b, lab in zip(copy.doc.blocks, copy.labels, strict=True)]
-            assert 1 <= len(window) <= train.MAX_CROP_UNITS
-            assert len(window) < len(pairs)
-            starts = [i for i in range(len(pairs)) if pairs[i : i + len(window)] == window]
-            assert starts, window
-            assert any(lab is Label.BODY for _, lab in window)
-            sizes.add(len(window))
+        for seed in range(n_seeds):
+            copy = make(ex, seed=seed)
+            if copy is not None:
+                assert copy == make(ex, seed=seed)
+                pairs.append((ex, copy))
+    assert pairs
+    return pairs
+
+
+def _labelled(example: train.Example) -> list[tuple[str, Label]]:
+    return [(b.text, lab) for b, lab in zip(example.doc.blocks, example.labels, strict=True)]
+
+
+def test_crop_keeps_a_run_of_consecutive_blocks_with_a_body_block_and_their_labels(
+    data_dir: Path,
+) -> None:
+    sizes = set()
+    for ex, copy in _copies_made(data_dir, train.crop, 6):
+        pairs = _labelled(ex)
+        window = _labelled(copy)
+        assert 1 <= len(window) <= train.MAX_CROP_UNITS
+        assert len(window) < len(pairs)
+        starts = [i for i in range(len(pairs)) if pairs[i : i + len(window)] == window]
+        assert starts, window
+        assert any(lab is Label.BODY for _, lab in window)
+        sizes.add(len(window))
     assert len(sizes) > 1
