@@ -1,11 +1,13 @@
 """boilerstrip: keep the reporting body of a scraped web page's text.
 
 >>> import boilerstrip
->>> page = "Home | News | Sport\\nThe council met on Monday and agreed to repair the bridge."
+>>> page = ("Home | News | Sport\\n"
+...         "The council met on Monday and agreed to repair the bridge.\\n"
+...         "Share on Facebook")
 >>> boilerstrip.clean(page)
 'The council met on Monday and agreed to repair the bridge.'
 >>> [(d.label.value, d.kind.value) for d in boilerstrip.classify(page)]
-[('noise', 'navigation'), ('body', 'body')]
+[('noise', 'navigation'), ('body', 'body'), ('noise', 'share')]
 
 The model ships with the package and is loaded once, on first use.
 """

@@ -146,7 +146,7 @@ def clean(text: str, *, keep_title: bool = False, model: Model | None = None) ->
     ``keep_title`` the headline and standfirst are kept too.
 
     >>> body = "The council met on Monday and agreed to repair the old bridge next spring."
-    >>> clean("Home | News | Sport\\n" + body) == body
+    >>> clean("Home | News | Sport\\n" + body + "\\nShare on Facebook") == body
     True
     >>> clean("")
     ''

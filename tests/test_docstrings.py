@@ -11,11 +11,14 @@ import pytest
 
 import boilerstrip
 
-MODULES = sorted(
-    info.name
-    for info in pkgutil.walk_packages(boilerstrip.__path__, "boilerstrip.")
-    if not info.name.endswith("__main__")  # importing it runs the command line
-)
+MODULES = [
+    "boilerstrip",
+    *sorted(
+        info.name
+        for info in pkgutil.walk_packages(boilerstrip.__path__, "boilerstrip.")
+        if not info.name.endswith("__main__")  # importing it runs the command line
+    ),
+]
 
 NEEDS = {"boilerstrip.peers.pick_stoplist": "justext"}
 """Docstrings whose examples need a package of an optional extra (here ``[bench]``)."""

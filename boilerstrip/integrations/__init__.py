@@ -15,12 +15,14 @@ once per worker process (the model is never shipped with the work), and
 :func:`clean_with_report`, which cleans a text and says what it removed.
 
 Example:
-    >>> page = "Home | News | Sport\\nThe council met on Monday and agreed to repair the bridge."
+    >>> page = ("Home | News | Sport\\n"
+    ...         "The council met on Monday and agreed to repair the bridge.\\n"
+    ...         "Share on Facebook")
     >>> report = clean_with_report(page)
     >>> report.text
     'The council met on Monday and agreed to repair the bridge.'
     >>> report.blocks_removed, report.chars_removed
-    (1, 20)
+    (2, 38)
     >>> report.as_dict()["removed_by_kind"]["navigation"]
     1
 """
