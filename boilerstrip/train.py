@@ -172,10 +172,15 @@ IDEOGRAPH_COUNT = 20_000
 
 KANA_BASE = 0x3041
 KANA_COUNT = 83
-"""In the Japanese-like variant, words of up to :data:`KANA_MAX_LETTERS` letters
-(mostly function words) become one hiragana, as Japanese particles are."""
+"""The 83 hiragana from U+3041."""
+
+KANA_SHARE = 0.5
+"""Share of ideographic copies that look Japanese rather than Chinese: there,
+words of up to :data:`KANA_MAX_LETTERS` letters (mostly function words) become
+one hiragana, as Japanese particles are."""
 
 KANA_MAX_LETTERS = 2
+"""Longest word written as one kana in the Japanese-like copies."""
 
 IDEOGRAPH_LETTERS_PER_CHAR = 3
 """A word of n letters becomes ceil(n / 3) ideographs (about two for an English word)."""
@@ -508,7 +513,7 @@ def ideograph_cipher(example: Example, *, seed: int) -> Example | None:
     """
     rng = random.Random(_seed_for(example.page_id, example.source, "ideograph", str(seed)))
     salt = str(rng.random())
-    kana = rng.random() < 0.5
+    kana = rng.random() < KANA_SHARE
     codes: dict[str, str] = {}
 
     def code(word: str) -> str:
