@@ -133,6 +133,12 @@ CONTEXT_MAX_ROWS = 400_000
 """The context network is fitted on at most this many blocks (a seeded sample):
 it has a few thousand weights, and more rows only cost time."""
 
+CONTEXT_ROWS_PER_TEXT = 150
+"""The context network's sample takes each block of a text with probability
+min(1, 150 / blocks in the text): long pages count by their first 150 blocks'
+worth, so that the short texts (snippets, short pages) are not a rounding
+error in the sample."""
+
 CONTEXT_EPOCHS = 15
 """Passes of the context network's optimiser (early stopping may end sooner)."""
 
@@ -1017,16 +1023,38 @@ def _predict_linear(layer: Linear, design: Design, rows: npt.NDArray[np.int64]) 
     return one_vs_rest(np.asarray(design.x[rows] @ weights.T) + layer.intercept)
 
 
-def fit_network(inputs: FloatArray, y: npt.NDArray[np.int64], *, seed: int) -> Network:
-    """Fit the context network (an MLP) and store it as a :class:`Network`."""
+def context_sample(text_sizes: npt.NDArray[np.int64], *, seed: int) -> npt.NDArray[np.int64]:
+    """Rows for the context network: each row of a text of ``n`` blocks with
+    probability ``min(1, CONTEXT_ROWS_PER_TEXT / n)``, then at most
+    :data:`CONTEXT_MAX_ROWS` of them; ``text_sizes[i]`` is the size of row i's text.
+
+    >>> sizes = np.array([2, 2] + [1500] * 1500)
+    >>> rows = context_sample(sizes, seed=0)
+    >>> rows[:2].tolist(), bool(120 < rows.size - 2 < 180)
+    ([0, 1], True)
+    """
+    rng = np.random.default_rng(seed)
+    share = np.minimum(1.0, CONTEXT_ROWS_PER_TEXT / np.maximum(text_sizes, 1))
+    rows = np.flatnonzero(rng.random(text_sizes.shape[0]) < share)
+    if rows.size > CONTEXT_MAX_ROWS:
+        rows = np.sort(rng.choice(rows, CONTEXT_MAX_ROWS, replace=False))
+    return rows
+
+
+def fit_network(
+    inputs: FloatArray,
+    y: npt.NDArray[np.int64],
+    *,
+    text_sizes: npt.NDArray[np.int64],
+    seed: int,
+) -> Network:
+    """Fit the context network (an MLP) on a sample of the rows (see
+    :func:`context_sample`) and store it as a :class:`Network`."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
-    if inputs.shape[0] > CONTEXT_MAX_ROWS:
-        pick = np.sort(
-            np.random.default_rng(seed).choice(inputs.shape[0], CONTEXT_MAX_ROWS, replace=False)
-        )
-        inputs, y = inputs[pick], y[pick]
+    pick = context_sample(text_sizes, seed=seed)
+    inputs, y = inputs[pick], y[pick]
     mean = inputs.mean(axis=0)
     scale = inputs.std(axis=0)
     scale[scale < 1e-9] = 1.0
@@ -1232,10 +1260,13 @@ def train(
     )
     matrix.words.clear()
 
+    text_sizes = np.concatenate([np.full(b - a, b - a) for a, b in matrix.doc_slices])
     final_oof = np.zeros((matrix.n_rows, len(LABELS)))
     for fold in range(n_folds):
         train_rows = row_folds != fold
-        net = fit_network(ctx_inputs[train_rows], y[train_rows], seed=seed)
+        net = fit_network(
+            ctx_inputs[train_rows], y[train_rows], text_sizes=text_sizes[train_rows], seed=seed
+        )
         final_oof[~train_rows] = softmax(net.scores(ctx_inputs[~train_rows]))
         progress(f"context network, fold {fold + 1}/{n_folds}")
     cv = _cv_report(all_examples, matrix, y, as_labels(oof), final_oof, n_original=len(examples))
@@ -1249,7 +1280,7 @@ def train(
         seed=seed,
     )
     del design
-    context = fit_network(ctx_inputs, y, seed=seed)
+    context = fit_network(ctx_inputs, y, text_sizes=text_sizes, seed=seed)
     progress(f"final block classifier and context network ({time.perf_counter() - started:.0f} s)")
 
     kinds, kind_labels, kind_report = fit_kinds(
@@ -1493,7 +1524,9 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         f"training blocks per class {info.get('first_stage_counts', {})}.",
         "2. Context network (MLP) over the out-of-fold log-odds of a window of blocks "
         "(body vs noise, title vs noise, prose noise vs body), page summaries and the "
-        "block's dense features; it gives the final body / title / noise.",
+        "block's dense features; it gives the final body / title / noise. It is fitted on "
+        f"a sample that takes at most about {CONTEXT_ROWS_PER_TEXT} blocks of each text, "
+        "so that short texts are not lost among the blocks of long pages.",
         "3. Kind classifier for noise blocks.",
         "",
         "## Grouped cross-validation (folds by site)",

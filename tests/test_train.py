@@ -577,3 +577,19 @@ def test_crop_keeps_a_run_of_consecutive_blocks_with_a_body_block_and_their_labe
         assert any(lab is Label.BODY for _, lab in window)
         sizes.add(len(window))
     assert len(sizes) > 1
+
+
+# --------------------------------------------------------------------------- context sample
+
+
+def test_context_sample_weighs_texts_not_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    sizes = np.array([3] * 3 + [3000] * 3000 + [2] * 2)
+    rows = train.context_sample(sizes, seed=1)
+    assert rows.tolist() == sorted(set(rows.tolist()))
+    assert rows.tolist() == train.context_sample(sizes, seed=1).tolist()
+    # Every block of the short texts, and about CONTEXT_ROWS_PER_TEXT of the long one.
+    assert {0, 1, 2, 3003, 3004} <= set(rows.tolist())
+    long_rows = ((rows >= 3) & (rows < 3003)).sum()
+    assert abs(long_rows - train.CONTEXT_ROWS_PER_TEXT) < 40
+    monkeypatch.setattr(train, "CONTEXT_MAX_ROWS", 10)
+    assert train.context_sample(sizes, seed=1).size == 10
