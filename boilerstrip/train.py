@@ -490,20 +490,24 @@ def cipher(example: Example, *, seed: int) -> Example | None:
         for plain, coded in zip(letters, shuffled, strict=True):
             table[ord(plain)] = coded
             table[ord(plain.upper())] = coded.upper()
-    text = example.doc.text
-    pieces: list[str] = []
-    last = 0
-    for kept in CIPHER_KEEP.finditer(text):
-        pieces += [text[last : kept.start()].translate(table), kept.group()]
-        last = kept.end()
-    pieces.append(text[last:].translate(table))
-    doc = segment("".join(pieces))
+    doc = segment(_rewrite_outside_kept(example.doc.text, lambda piece: piece.translate(table)))
     spans = [(b.start, b.end) for b in doc.blocks]
     if spans != [(b.start, b.end) for b in example.doc.blocks]:
         return None
     return Example(
         example.page_id, example.site, example.source + "+cipher", doc, example.labels, example.gold
     )
+
+
+def _rewrite_outside_kept(text: str, rewrite: Callable[[str], str]) -> str:
+    """``text`` with ``rewrite`` applied to everything but the :data:`CIPHER_KEEP` tokens."""
+    pieces: list[str] = []
+    last = 0
+    for kept in CIPHER_KEEP.finditer(text):
+        pieces += [rewrite(text[last : kept.start()]), kept.group()]
+        last = kept.end()
+    pieces.append(rewrite(text[last:]))
+    return "".join(pieces)
 
 
 def ideograph_cipher(example: Example, *, seed: int) -> Example | None:
@@ -543,14 +547,9 @@ def ideograph_cipher(example: Example, *, seed: int) -> Example | None:
             return ""
         return FULL_WIDTH.get(unit) or code(unit)
 
-    text = example.doc.text
-    pieces: list[str] = []
-    last = 0
-    for kept in CIPHER_KEEP.finditer(text):
-        pieces += [_IDEOGRAPH_UNITS.sub(rewrite, text[last : kept.start()]), kept.group()]
-        last = kept.end()
-    pieces.append(_IDEOGRAPH_UNITS.sub(rewrite, text[last:]))
-    doc = segment("".join(pieces))
+    doc = segment(
+        _rewrite_outside_kept(example.doc.text, lambda piece: _IDEOGRAPH_UNITS.sub(rewrite, piece))
+    )
     if [b.unit for b in doc.blocks] != [b.unit for b in example.doc.blocks]:
         return None
     return Example(
