@@ -36,7 +36,7 @@ import sys
 import time
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -107,6 +107,13 @@ STOPWORDS_PER_SET = 300
 """Most frequent body tokens taken as stopwords: the function words of the
 training languages, learned rather than listed."""
 
+DEFAULT_FUNCTION_WORDS_FILE = Path("models") / "vocabulary" / "function-words.tsv"
+"""Function words of languages the TRAIN sets hardly hold, added to the learned
+stopwords (see ``models/vocabulary/README.md``)."""
+
+FUNCTION_WORD_COLUMNS = ("language", "words")
+"""Columns of the function-words file."""
+
 BLOCK_ALPHA = 1e-5
 """L2 penalty of the block classifier. With averaged SGD the weights come close
 to the penalised optimum, and a smaller penalty let pairs of correlated dense
@@ -162,6 +169,7 @@ CIPHER_SHARE = 0.25
 
 CIPHER_GROUPS = ("aeiou", "bcdfghjklmnpqrstvwxyz")
 """Letters are permuted within these groups, so ciphered words keep the look of words."""
+
 
 CIPHER_KEEP = re.compile(r"\S*(?:https?:|www\.|@|\.com|\.org|\.net|©)\S*", re.IGNORECASE)
 """Tokens a cipher leaves alone: links, e-mail addresses and copyright marks look
@@ -875,8 +883,46 @@ def _wrap(text: str, width: int) -> str:
 # --------------------------------------------------------------------------- fitting
 
 
-def learn_vocabulary(examples: Sequence[Example]) -> Vocabulary:
-    """Stopwords: the most frequent tokens of body blocks, per training set."""
+def read_function_words(path: Path) -> dict[str, list[str]]:
+    """The function-words file: language code to its words, in file order.
+
+    Raises ``ValueError`` naming the file and line when the header is not
+    :data:`FUNCTION_WORD_COLUMNS`, a language is empty or listed twice, or a
+    word is not exactly one token as :func:`~boilerstrip.features.extract`
+    splits text (a stopword must match a token to count).
+    """
+    lists: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(reader, None)
+        if header is None or tuple(header) != FUNCTION_WORD_COLUMNS:
+            expected = "<TAB>".join(FUNCTION_WORD_COLUMNS)
+            raise ValueError(f"{path}: the header must be {expected!r}, got {header!r}")
+        for line_no, row in enumerate(reader, start=2):
+            if len(row) != len(FUNCTION_WORD_COLUMNS):
+                raise ValueError(f"{path}:{line_no}: expected 2 tab-separated columns")
+            language, words = row[0].strip(), row[1].split()
+            if not language or not words:
+                raise ValueError(f"{path}:{line_no}: empty language or word list")
+            if language in lists:
+                raise ValueError(f"{path}:{line_no}: language {language!r} listed twice")
+            for word in words:
+                if word_hashes([word]).shape[0] != 1:
+                    raise ValueError(f"{path}:{line_no}: {word!r} is not one token")
+            lists[language] = words
+    return lists
+
+
+def learn_vocabulary(
+    examples: Sequence[Example], *, function_words: Iterable[str] = ()
+) -> Vocabulary:
+    """Stopwords: the most frequent tokens of body blocks of the training texts,
+    and the listed ``function_words``.
+
+    The TRAIN sets are mostly English, so the learned words are English ones;
+    without the listed words a paragraph in Portuguese or Russian would have
+    no stopwords at all and look like a menu.
+    """
     from boilerstrip.align import tokens
 
     counts: Counter[str] = Counter()
@@ -886,7 +932,7 @@ def learn_vocabulary(examples: Sequence[Example]) -> Vocabulary:
                 if label is Label.BODY:
                     counts.update(tokens(block.text))
     top = [w for w, _ in counts.most_common(STOPWORDS_PER_SET)]
-    return Vocabulary(stopword_hashes=np.unique(word_hashes(top)))
+    return Vocabulary(stopword_hashes=np.unique(word_hashes([*top, *function_words])))
 
 
 def build_matrix(examples: Sequence[Example], vocabulary: Vocabulary) -> Matrix:
@@ -1161,6 +1207,7 @@ def train(
     converters: Sequence[str] = DEFAULT_CONVERTERS,
     kinds_file: Path,
     appeals_file: Path = DEFAULT_APPEALS_FILE,
+    function_words_file: Path = DEFAULT_FUNCTION_WORDS_FILE,
     seed: int = 0,
     cache_dir: Path | None = None,
     limit: int | None = None,
@@ -1218,7 +1265,10 @@ def train(
         f"{len(cropped)} cropped)"
     )
     all_examples = examples + augmented
-    vocabulary = learn_vocabulary(examples)
+    function_words = read_function_words(function_words_file)
+    vocabulary = learn_vocabulary(
+        examples, function_words=[w for words in function_words.values() for w in words]
+    )
     matrix = build_matrix(all_examples, vocabulary)
     dense = np.vstack(matrix.dense)
     matrix.dense.clear()
@@ -1295,6 +1345,8 @@ def train(
         "seed": seed,
         "date": date.today().isoformat(),
         "n_texts": len(examples),
+        "function_word_languages": sorted(function_words),
+        "n_stopwords": int(vocabulary.stopword_hashes.shape[0]),
         "n_augmented": len(augmented),
         "n_appealed": len(appealed),
         "n_body_only": len(body_copies),
@@ -1514,6 +1566,12 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         f"character trigrams, first/last word and binned shape crossings in 2^{info['hash_bits']} "
         "buckets. See `boilerstrip/features.py`.",
         "",
+        f"Stopwords: the {STOPWORDS_PER_SET} most frequent tokens of the TRAIN body blocks "
+        "(mostly English), and the hand-written function-word lists of "
+        f"`{DEFAULT_FUNCTION_WORDS_FILE.as_posix()}` for "
+        f"{', '.join(info.get('function_word_languages', [])) or 'no language'}; "
+        f"{info.get('n_stopwords', '?')} distinct words in all.",
+        "",
         "## Stages",
         "",
         "1. Context-free block classifier (one-vs-rest logistic regression, averaged SGD) "
@@ -1590,6 +1648,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"hand-written appeals and hard negatives (default: {DEFAULT_APPEALS_FILE})",
     )
     parser.add_argument(
+        "--function-words",
+        type=Path,
+        default=DEFAULT_FUNCTION_WORDS_FILE,
+        help="function words added to the learned stopwords "
+        f"(default: {DEFAULT_FUNCTION_WORDS_FILE})",
+    )
+    parser.add_argument(
         "--converters", nargs="+", default=list(DEFAULT_CONVERTERS), help="HTML-to-text converters"
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice")
@@ -1606,11 +1671,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"kind-labeled set not found: {kinds_file}")
     if not args.appeals.is_file():
         parser.error(f"appeals file not found: {args.appeals}")
+    if not args.function_words.is_file():
+        parser.error(f"function-words file not found: {args.function_words}")
     model, info = train(
         args.data,
         converters=args.converters,
         kinds_file=kinds_file,
         appeals_file=args.appeals,
+        function_words_file=args.function_words,
         seed=args.seed,
         cache_dir=args.cache,
         limit=args.limit,

@@ -27,6 +27,8 @@ DATASETS = DATA / "datasets"
 FIXTURE = DATA / "train_fixture"
 KINDS = FIXTURE / "noise-kinds.tsv"
 APPEALS = FIXTURE / "appeals.tsv"
+FUNCTION_WORDS = FIXTURE / "function-words.tsv"
+SHIPPED_FUNCTION_WORDS = Path(__file__).parents[1] / "models" / "vocabulary" / "function-words.tsv"
 N = Label.NOISE
 SEED = (DATA / "independent-nato-turkey.txt").read_text(encoding="utf-8")
 SAMPLES = [
@@ -73,6 +75,8 @@ def run_training(data: Path, out: Path, *, seed: int = 0) -> Path:
         str(KINDS),
         "--appeals",
         str(APPEALS),
+        "--function-words",
+        str(FUNCTION_WORDS),
         "--converters",
         "lxml",
         "--folds",
@@ -128,6 +132,7 @@ def test_model_card_names_the_library_versions(trained: tuple[Path, Path]) -> No
     assert f"scikit-learn {sklearn.__version__}" in card
     assert f"numpy {np.__version__}" in card
     assert "seed 0" in card
+    assert "function-word lists of `models/vocabulary/function-words.tsv` for de, pt;" in card
     assert "--converters lxml" in card
 
 
@@ -363,6 +368,56 @@ def test_insert_noise_adds_reviewed_lines_labelled_noise(data_dir: Path) -> None
 
 
 # --------------------------------------------------------------------------- appeals
+
+
+def test_listed_function_words_are_stopwords_beside_the_learned_ones() -> None:
+    english = "The river rose by two metres overnight in the valley."
+    doc = segment(english)
+    example = train.Example(
+        page_id="t/en", site="t", source="lxml", doc=doc, labels=(Label.BODY,), gold=english
+    )
+    listed = train.read_function_words(FUNCTION_WORDS)
+    vocabulary = train.learn_vocabulary(
+        [example], function_words=[w for words in listed.values() for w in words]
+    )
+    column = DENSE_NAMES.index("frac_stopwords")
+    # 'As', 'do' and 'de' are in the fixture's Portuguese list; the other seven
+    # words of the sentence are not.
+    portuguese = "As chuvas do litoral norte de São Paulo deixaram desalojados."
+    assert extract(segment(portuguese), vocabulary=vocabulary).dense[0, column] == 3 / 10
+    assert extract(segment(english), vocabulary=vocabulary).dense[0, column] == 1.0
+    # Learned from the English body alone, the stopwords miss all three.
+    alone = train.learn_vocabulary([example])
+    assert extract(segment(portuguese), vocabulary=alone).dense[0, column] == 0.0
+
+
+def test_the_shipped_function_word_lists_are_valid() -> None:
+    listed = train.read_function_words(SHIPPED_FUNCTION_WORDS)
+    assert len(listed) >= 20
+    assert {"en", "de", "fr", "es", "pt", "it", "ru", "zh", "ja", "ar", "hi"} <= set(listed)
+    # Common English content words stay out of the other languages' lists.
+    others = {w for lang, words in listed.items() if lang != "en" for w in words}
+    assert not others & {"war", "man", "men", "door", "son"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("lang\twords\nde\tder\n", r"function-words\.tsv: the header must be"),
+        ("language\twords\nde\n", r"function-words\.tsv:2: expected 2 tab-separated columns"),
+        ("language\twords\nde\t \n", r"function-words\.tsv:2: empty language or word list"),
+        ("language\twords\nde\tder\nde\tdie\n", r"function-words\.tsv:3: language 'de' listed"),
+        ("language\twords\nfr\tde l'on\n", r"function-words\.tsv:2: \"l'on\" is not one token"),
+        ("language\twords\nja\tから\n", r"function-words\.tsv:2: 'から' is not one token"),
+    ],
+)
+def test_read_function_words_names_file_and_line_of_a_bad_row(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "function-words.tsv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        train.read_function_words(path)
 
 
 def test_read_appeals_reads_the_groups_in_order() -> None:
