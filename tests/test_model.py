@@ -317,3 +317,33 @@ def test_shipped_model_is_cached_and_well_formed() -> None:
     assert model.kind_labels
     assert all(kind.is_noise for kind in model.kind_labels)
     assert default_model_path().stat().st_size < MAX_MODEL_BYTES
+
+
+FUNCTION_WORD_SENTENCES = [
+    # (language, sentence, share of its words that are function words)
+    ("en", "The council agreed on Monday to repair the old bridge.", 4 / 10),
+    ("de", "Die Stadt hat mit dem Bau der neuen Brücke begonnen.", 5 / 10),
+    ("fr", "Le conseil a voté pour la réparation du pont.", 5 / 9),
+    ("pt", "O governo do estado enviou equipes de resgate para a região.", 5 / 11),
+    ("ru", "В понедельник в Москве открылась новая станция метро.", 2 / 8),
+    ("zh", "北京的地铁是在一九六九年开通的。", 4 / 15),
+]
+
+
+@needs_default_model
+@pytest.mark.parametrize(
+    ("language", "sentence", "share"),
+    FUNCTION_WORD_SENTENCES,
+    ids=[language for language, _, _ in FUNCTION_WORD_SENTENCES],
+)
+def test_shipped_stopwords_cover_languages_beyond_english(
+    language: str, sentence: str, share: float
+) -> None:
+    """The shipped vocabulary holds the function words of models/vocabulary, not
+    only the English ones learned from the TRAIN sets: prose in any of those
+    languages has stopwords, as English prose does."""
+    from boilerstrip.features import DENSE_NAMES, extract
+    from boilerstrip.segment import segment
+
+    features = extract(segment(sentence), vocabulary=default_model().vocabulary)
+    assert features.dense[0, DENSE_NAMES.index("frac_stopwords")] == pytest.approx(share)
