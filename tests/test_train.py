@@ -400,26 +400,6 @@ def test_the_shipped_function_word_lists_are_valid() -> None:
     assert not others & {"war", "man", "men", "door", "son"}
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        ("lang\twords\nde\tder\n", r"function-words\.tsv: the header must be"),
-        ("language\twords\nde\n", r"function-words\.tsv:2: expected 2 tab-separated columns"),
-        ("language\twords\nde\t \n", r"function-words\.tsv:2: empty language or word list"),
-        ("language\twords\nde\tder\nde\tdie\n", r"function-words\.tsv:3: language 'de' listed"),
-        ("language\twords\nfr\tde l'on\n", r"function-words\.tsv:2: \"l'on\" is not one token"),
-        ("language\twords\nja\tから\n", r"function-words\.tsv:2: 'から' is not one token"),
-    ],
-)
-def test_read_function_words_names_file_and_line_of_a_bad_row(
-    tmp_path: Path, content: str, message: str
-) -> None:
-    path = tmp_path / "function-words.tsv"
-    path.write_text(content, encoding="utf-8")
-    with pytest.raises(ValueError, match=message):
-        train.read_function_words(path)
-
-
 def test_read_appeals_reads_the_groups_in_order() -> None:
     groups = train.read_appeals(APPEALS)
     assert [(g.kind, g.language, g.group, len(g.texts)) for g in groups] == [
@@ -430,30 +410,95 @@ def test_read_appeals_reads_the_groups_in_order() -> None:
     assert groups[0].texts[2] == "Give monthly"
 
 
+APPEALS_HEADER = "kind\tlanguage\tgroup\ttext\n"
+WORDS_HEADER = "language\twords\n"
+
+
 @pytest.mark.parametrize(
-    ("rows", "message"),
+    ("reader", "name", "content", "message"),
     [
         (
-            "donation\ten\ta\tOne\nnewsletter\ten\tb\tTwo\ndonation\ten\ta\tThree\n",
+            train.read_appeals,
+            "appeals.tsv",
+            APPEALS_HEADER
+            + "donation\ten\ta\tOne\nnewsletter\ten\tb\tTwo\ndonation\ten\ta\tThree\n",
             r"appeals\.tsv:4: rows of group 'a' are not contiguous",
         ),
         (
-            "donation\ten\ta\tOne\nnewsletter\ten\ta\tTwo\n",
+            train.read_appeals,
+            "appeals.tsv",
+            APPEALS_HEADER + "donation\ten\ta\tOne\nnewsletter\ten\ta\tTwo\n",
             r"appeals\.tsv:3: group 'a' mixes kinds",
         ),
-        ("donatoin\ten\ta\tOne\n", r"appeals\.tsv:2: unknown kind 'donatoin'"),
-        ("title\ten\ta\tOne\n", r"appeals\.tsv:2: kind 'title' is neither body nor noise"),
-        ("donation\ten\ta\t \n", r"appeals\.tsv:2: group 'a' has a row without text"),
-        ("donation\ten\ta\n", r"appeals\.tsv:2: group 'a' has a row without text"),
+        (
+            train.read_appeals,
+            "appeals.tsv",
+            APPEALS_HEADER + "donatoin\ten\ta\tOne\n",
+            r"appeals\.tsv:2: unknown kind 'donatoin'",
+        ),
+        (
+            train.read_appeals,
+            "appeals.tsv",
+            APPEALS_HEADER + "title\ten\ta\tOne\n",
+            r"appeals\.tsv:2: kind 'title' is neither body nor noise",
+        ),
+        (
+            train.read_appeals,
+            "appeals.tsv",
+            APPEALS_HEADER + "donation\ten\ta\t \n",
+            r"appeals\.tsv:2: group 'a' has a row without text",
+        ),
+        (
+            train.read_appeals,
+            "appeals.tsv",
+            APPEALS_HEADER + "donation\ten\ta\n",
+            r"appeals\.tsv:2: group 'a' has a row without text",
+        ),
+        (
+            train.read_function_words,
+            "function-words.tsv",
+            "lang\twords\nde\tder\n",
+            r"function-words\.tsv: the header must be",
+        ),
+        (
+            train.read_function_words,
+            "function-words.tsv",
+            WORDS_HEADER + "de\n",
+            r"function-words\.tsv:2: expected 2 tab-separated columns",
+        ),
+        (
+            train.read_function_words,
+            "function-words.tsv",
+            WORDS_HEADER + "de\t \n",
+            r"function-words\.tsv:2: empty language or word list",
+        ),
+        (
+            train.read_function_words,
+            "function-words.tsv",
+            WORDS_HEADER + "de\tder\nde\tdie\n",
+            r"function-words\.tsv:3: language 'de' listed twice",
+        ),
+        (
+            train.read_function_words,
+            "function-words.tsv",
+            WORDS_HEADER + "fr\tde l'on\n",
+            r"function-words\.tsv:2: \"l'on\" is not one token",
+        ),
+        (
+            train.read_function_words,
+            "function-words.tsv",
+            WORDS_HEADER + "ja\tから\n",
+            r"function-words\.tsv:2: 'から' is not one token",
+        ),
     ],
 )
-def test_read_appeals_names_file_and_line_of_a_bad_row(
-    tmp_path: Path, rows: str, message: str
+def test_readers_name_file_and_line_of_a_bad_row(
+    tmp_path: Path, reader: Callable[[Path], object], name: str, content: str, message: str
 ) -> None:
-    path = tmp_path / "appeals.tsv"
-    path.write_text("kind\tlanguage\tgroup\ttext\n" + rows, encoding="utf-8")
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
-        train.read_appeals(path)
+        reader(path)
 
 
 def test_insert_appeal_labels_the_appeal_noise_and_the_hard_negative_body(data_dir: Path) -> None:
