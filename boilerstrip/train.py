@@ -164,6 +164,10 @@ CROP_SHARE = 0.25
 MAX_CROP_UNITS = 8
 """A cropped copy keeps at most this many consecutive units."""
 
+SENTENCE_CASE_SHARE = 0.25
+"""Share of page texts that also get a copy with their headline in sentence case
+(see :func:`sentence_case_titles`)."""
+
 CIPHER_SHARE = 0.25
 """Share of page texts that also get a copy in an unseen 'language' (see :func:`cipher`)."""
 
@@ -775,6 +779,54 @@ def body_only(example: Example) -> Example | None:
     return _relabel(example, "\n".join(u for u, _ in units), units, "+body")
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def sentence_case_titles(example: Example) -> Example | None:
+    """A copy of ``example`` whose title blocks are written in sentence case.
+
+    Most TRAIN pages capitalise every word of a headline ('Council Approves New
+    Cycle Lanes'), while many sites, and most languages, write it as a sentence
+    ('Council approves new cycle lanes'); a model that learned headlines from
+    their capitals takes those for body. A capitalised word after the first
+    is lower-cased when the page also writes it in lower case elsewhere, so
+    names keep their capital. None when no title block changes, or when the
+    copy would not keep the example's blocks.
+    """
+    lower_words = set(_WORD.findall(example.doc.text))
+    text = example.doc.text
+    pieces: list[str] = []
+    last = 0
+
+    def lower_case(match: re.Match[str]) -> str:
+        word = match.group()
+        if match.start() == 0 or not word[:1].isupper() or not word[1:].islower():
+            return word
+        lowered = word[0].lower() + word[1:]
+        return lowered if lowered in lower_words else word
+
+    for block, label in zip(example.doc.blocks, example.labels, strict=True):
+        if label is Label.TITLE:
+            written = _WORD.sub(lower_case, block.text)
+            if written != block.text:
+                pieces += [text[last : block.start], written]
+                last = block.end
+    if not pieces:
+        return None
+    pieces.append(text[last:])
+    doc = segment("".join(pieces))
+    if [b.unit for b in doc.blocks] != [b.unit for b in example.doc.blocks]:
+        return None
+    return Example(
+        example.page_id,
+        example.site,
+        example.source + "+sentence",
+        doc,
+        example.labels,
+        example.gold,
+    )
+
+
 def crop(example: Example, *, seed: int) -> Example | None:
     """A copy of ``example`` cut down to a few consecutive units (1 to :data:`MAX_CROP_UNITS`).
 
@@ -1256,13 +1308,22 @@ def train(
         examples, share=IDEOGRAPH_SHARE, pick="pick-ideograph", seed=seed, make=ideograph_cipher
     )
     cropped = _copies(examples, share=CROP_SHARE, pick="pick-crop", seed=seed, make=crop)
-    augmented += inserted + appealed + body_copies + ciphered + ideographic + cropped
+    sentence_cased = _copies(
+        examples,
+        share=SENTENCE_CASE_SHARE,
+        pick="pick-sentence-case",
+        seed=seed,
+        make=lambda ex, seed: sentence_case_titles(ex),
+    )
+    augmented += (
+        inserted + appealed + body_copies + ciphered + ideographic + cropped + sentence_cased
+    )
     progress(
         f"{len(examples)} texts, {len(augmented)} augmented copies "
         f"({len(inserted)} with reviewed noise inserted, {len(appealed)} with an appeal, "
         f"{len(body_copies)} of title and body only, {len(ciphered)} ciphered, "
         f"{len(ideographic)} in a made-up ideographic script, "
-        f"{len(cropped)} cropped)"
+        f"{len(cropped)} cropped, {len(sentence_cased)} with a sentence-case headline)"
     )
     all_examples = examples + augmented
     function_words = read_function_words(function_words_file)
@@ -1353,6 +1414,7 @@ def train(
         "n_ciphered": len(ciphered),
         "n_ideographic": len(ideographic),
         "n_cropped": len(cropped),
+        "n_sentence_case": len(sentence_cased),
         "n_blocks": int(matrix.n_rows),
         "label_counts": {LABELS[k].value: int(v) for k, v in sorted(Counter(y.tolist()).items())},
         "first_stage_counts": {
@@ -1552,8 +1614,10 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         f"{info.get('n_ideographic', 0)} copies rewritten in a made-up script without "
         "spaces between words, one code of ideographs per word (the TRAIN sets hold no "
         "Chinese or Japanese page), "
-        f"and {info.get('n_cropped', 0)} copies cut down to a few consecutive blocks "
-        "(snippets and short pages).",
+        f"{info.get('n_cropped', 0)} copies cut down to a few consecutive blocks "
+        "(snippets and short pages), "
+        f"and {info.get('n_sentence_case', 0)} copies with the headline in sentence case "
+        "(most TRAIN headlines capitalise every word; many sites and languages do not).",
         "In the cross-validation a page only gets appeals and inserted noise "
         "assigned to its own fold, so out-of-fold scores meet them unseen.",
         "",

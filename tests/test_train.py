@@ -663,6 +663,31 @@ def _labelled(example: train.Example) -> list[tuple[str, Label]]:
     return [(b.text, lab) for b, lab in zip(example.doc.blocks, example.labels, strict=True)]
 
 
+def test_sentence_case_titles_lower_cases_the_headline_s_common_words_only() -> None:
+    text = (
+        "Home | News\n"
+        "Leeds Council Approves New Cycle Lanes For The City Centre\n"
+        "The council approves new cycle lanes for the city centre of Leeds.\n"
+        "Share"
+    )
+    labels = (Label.NOISE, Label.TITLE, Label.BODY, Label.NOISE)
+    example = train.Example("set/p1", "site", "lxml", segment(text), labels, gold="")
+    copy = train.sentence_case_titles(example)
+    assert copy is not None
+    assert copy.source == "lxml+sentence"
+    assert copy.labels == labels
+    # The first word keeps its capital, and so does 'Leeds' (the page never writes it
+    # in lower case); the other words are lower-cased as the body writes them.
+    assert [b.text for b in copy.doc.blocks] == [
+        "Home | News",
+        "Leeds council approves new cycle lanes for the city centre",
+        "The council approves new cycle lanes for the city centre of Leeds.",
+        "Share",
+    ]
+    # A page whose headline is already a sentence gets no copy.
+    assert train.sentence_case_titles(copy) is None
+
+
 def test_crop_keeps_a_run_of_consecutive_blocks_with_a_body_block_and_their_labels(
     data_dir: Path,
 ) -> None:
