@@ -559,18 +559,20 @@ def ideograph_cipher(example: Example, *, seed: int) -> Example | None:
             return ""
         return FULL_WIDTH.get(unit) or code(unit)
 
-    doc = segment(
-        _rewrite_outside_kept(example.doc.text, lambda piece: _IDEOGRAPH_UNITS.sub(rewrite, piece))
+    text = _rewrite_outside_kept(
+        example.doc.text, lambda piece: _IDEOGRAPH_UNITS.sub(rewrite, piece)
     )
+    return _same_blocks_copy(example, text, "+ideograph")
+
+
+def _same_blocks_copy(example: Example, text: str, tag: str) -> Example | None:
+    """``example`` with its text rewritten as ``text``, keeping its labels; None
+    when ``text`` does not segment into the same units and blocks."""
+    doc = segment(text)
     if [b.unit for b in doc.blocks] != [b.unit for b in example.doc.blocks]:
         return None
     return Example(
-        example.page_id,
-        example.site,
-        example.source + "+ideograph",
-        doc,
-        example.labels,
-        example.gold,
+        example.page_id, example.site, example.source + tag, doc, example.labels, example.gold
     )
 
 
@@ -814,17 +816,7 @@ def sentence_case_titles(example: Example) -> Example | None:
     if not pieces:
         return None
     pieces.append(text[last:])
-    doc = segment("".join(pieces))
-    if [b.unit for b in doc.blocks] != [b.unit for b in example.doc.blocks]:
-        return None
-    return Example(
-        example.page_id,
-        example.site,
-        example.source + "+sentence",
-        doc,
-        example.labels,
-        example.gold,
-    )
+    return _same_blocks_copy(example, "".join(pieces), "+sentence")
 
 
 def crop(example: Example, *, seed: int) -> Example | None:
