@@ -275,7 +275,8 @@ class Features:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Word hashes that feed the dense cues: stopwords learned from training text."""
+    """Word hashes that feed the dense cues: stopwords learned from training text
+    and function words listed by hand for other languages."""
 
     stopword_hashes: UIntArray
 
@@ -487,7 +488,7 @@ def _power_tables(n: int) -> tuple[UIntArray, UIntArray]:
 def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
     """Compute the features of every block of ``doc``.
 
-    ``vocabulary`` supplies the stopword hashes learned in training; without it
+    ``vocabulary`` supplies the stopword hashes of the model; without it
     the stopword fraction is zero and the short-token proxy carries the cue.
     """
     vocab = vocabulary if vocabulary is not None else Vocabulary.empty()

@@ -105,7 +105,8 @@ N_FOLDS = 4
 
 STOPWORDS_PER_SET = 300
 """Most frequent body tokens taken as stopwords: the function words of the
-training languages, learned rather than listed."""
+training languages (mostly English), learned; those of other languages are
+listed (:data:`DEFAULT_FUNCTION_WORDS_FILE`)."""
 
 DEFAULT_FUNCTION_WORDS_FILE = Path("models") / "vocabulary" / "function-words.tsv"
 """Function words of languages the TRAIN sets hardly hold, added to the learned
