@@ -175,7 +175,6 @@ CIPHER_SHARE = 0.25
 CIPHER_GROUPS = ("aeiou", "bcdfghjklmnpqrstvwxyz")
 """Letters are permuted within these groups, so ciphered words keep the look of words."""
 
-
 CIPHER_KEEP = re.compile(r"\S*(?:https?:|www\.|@|\.com|\.org|\.net|©)\S*", re.IGNORECASE)
 """Tokens a cipher leaves alone: links, e-mail addresses and copyright marks look
 the same in every language."""
