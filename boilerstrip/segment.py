@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from itertools import compress
 
 from boilerstrip.types import Block, Document
 
@@ -240,6 +241,9 @@ def assemble(document: Document, keep: Sequence[bool]) -> str:
     count = len(blocks)
     if len(keep) != count:
         raise ValueError(f"assemble() got {len(keep)} keep flags for a document of {count} blocks")
+    if count and blocks[-1].unit == count - 1:
+        # Units are numbered from 0 in order, so every unit is one block.
+        return document.separator.join(compress([b.text for b in blocks], keep))
     text = document.text
     parts: list[str] = []
     i = 0
