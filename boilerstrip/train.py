@@ -153,13 +153,6 @@ CONTEXT_EPOCHS = 15
 CONTEXT_HIDDEN = (32,)
 """One hidden layer of 32 units: enough to combine neighbours' odds non-linearly."""
 
-TITLE_ROW_WEIGHT = 3.0
-"""Weight of a title row in the context network's loss. A page has one headline
-among a hundred or more blocks, and at weight 1 the network names only a third
-of the headlines title and keeps the rest as body; at 3 the out-of-fold title
-recall and precision are about equal (0.47 and 0.44) and the page F1 of every
-converter rose by 0.002 to 0.003 in a cross-validated trial."""
-
 AUGMENT_SHARE = 0.35
 """Share of page texts that also get an augmented copy."""
 
@@ -1145,8 +1138,7 @@ def fit_network(
     seed: int,
 ) -> Network:
     """Fit the context network (an MLP) on a sample of the rows (see
-    :func:`context_sample`), title rows weighing :data:`TITLE_ROW_WEIGHT`, and
-    store it as a :class:`Network`."""
+    :func:`context_sample`) and store it as a :class:`Network`."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
@@ -1168,11 +1160,7 @@ def fit_network(
     with warnings.catch_warnings():
         # The epoch cap is deliberate (time budget); the warning would only repeat it.
         warnings.simplefilter("ignore", category=ConvergenceWarning)
-        clf.fit(
-            standardise(inputs, mean, scale),
-            y,
-            sample_weight=np.where(y == LABELS.index(Label.TITLE), TITLE_ROW_WEIGHT, 1.0),
-        )
+        clf.fit(standardise(inputs, mean, scale), y)
     layers = [np.asarray(w) for w in clf.coefs_]
     biases = [np.asarray(b) for b in clf.intercepts_]
     # Map the output columns back to LABELS order (classes_ are sorted label indices).
