@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future
@@ -129,6 +130,28 @@ def single_threaded_blas() -> None:
     except ImportError:  # scikit-learn brings it; without it, nothing to do
         return
     threadpool_limits(limits=1, user_api="blas")
+
+
+RESOURCE_TRACKER_QUIET = "ignore:resource_tracker:UserWarning"
+"""A ``-W`` filter for the worker processes' resource tracker (see
+:func:`quiet_resource_tracker`)."""
+
+
+def quiet_resource_tracker() -> None:
+    """Keep the worker processes' resource tracker from warning on stderr.
+
+    When a run with workers is interrupted (Ctrl-C), the workers are killed
+    before they release their semaphores and temporary folders. joblib's
+    resource tracker, a helper process of its own, then removes what is left
+    and warns about each item ("resource_tracker: ... leaked", "...
+    FileNotFoundError"), after the command's last line. Nothing is lost and
+    nothing is left behind, so the warnings only hide the command's own
+    message. The tracker is started with this process's ``-W`` options, so
+    this adds :data:`RESOURCE_TRACKER_QUIET` to them; it changes no filter of
+    this process. Called by the command line, which owns its process.
+    """
+    if RESOURCE_TRACKER_QUIET not in sys.warnoptions:
+        sys.warnoptions.append(RESOURCE_TRACKER_QUIET)
 
 
 def _run_chunk_in_worker(func: Callable[[Any], Any], items: Sequence[Any]) -> list[_Result]:

@@ -34,7 +34,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from boilerstrip import __version__
-from boilerstrip.batch import DEFAULT_CHUNK_SIZE, parallel_map, single_threaded_blas
+from boilerstrip.batch import (
+    DEFAULT_CHUNK_SIZE,
+    parallel_map,
+    quiet_resource_tracker,
+    single_threaded_blas,
+)
 from boilerstrip.errors import BoilerstripError
 from boilerstrip.io import (
     STDIN_NAME,
@@ -377,6 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error argparse reported
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     single_threaded_blas()  # this process is ours: see single_threaded_blas
+    quiet_resource_tracker()  # and so is its stderr
     _INTERRUPTED.clear()
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, _on_interrupt) if in_main_thread else None

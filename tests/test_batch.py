@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import itertools
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from boilerstrip import cli
 from boilerstrip.batch import (
     CHUNKS_IN_FLIGHT_PER_WORKER,
+    RESOURCE_TRACKER_QUIET,
     ItemError,
     Outcome,
     parallel_map,
@@ -132,3 +137,42 @@ def test_bad_arguments_are_refused() -> None:
         parallel_map(double_or_fail, [1], n_jobs=-1)
     with pytest.raises(ValueError, match="chunk_size must be at least 1"):
         parallel_map(double_or_fail, [1], chunk_size=0)
+
+
+LEAK_A_FOLDER = """
+import sys
+if sys.argv[1] == "quiet":
+    from boilerstrip.batch import quiet_resource_tracker
+    quiet_resource_tracker()
+from joblib.externals.loky.backend import resource_tracker
+# What a killed worker leaves: a resource registered and never released.
+resource_tracker.register("/nonexistent/boilerstrip-test-folder", "folder")
+"""
+
+
+@pytest.mark.parametrize(("mode", "warns"), [("quiet", False), ("default", True)])
+def test_quiet_resource_tracker_silences_the_tracker_s_warnings(mode: str, warns: bool) -> None:
+    # The tracker outlives the process and warns after its last line; after
+    # quiet_resource_tracker() it says nothing.
+    proc = subprocess.run(
+        [sys.executable, "-c", LEAK_A_FOLDER, mode],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert proc.returncode == 0
+    assert ("resource_tracker" in proc.stderr) is warns, proc.stderr
+
+
+def test_the_command_line_quiets_the_resource_tracker(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sys, "warnoptions", [])
+    page = tmp_path / "page.txt"
+    page.write_text("Share this\nThe council met on Monday and agreed to repair the bridge.\n")
+    assert cli.main(["clean", str(page), "-o", str(tmp_path / "out.txt"), "-q"]) == 0
+    assert sys.warnoptions == [RESOURCE_TRACKER_QUIET]
+    # Once only, however often the command runs in one process.
+    assert cli.main(["clean", str(page), "-o", str(tmp_path / "out.txt"), "-q"]) == 0
+    assert sys.warnoptions == [RESOURCE_TRACKER_QUIET]
