@@ -251,15 +251,16 @@ def _map_in_processes(
                 results = _rerun_singly(func, chunk, workers)
             yield from _outcomes(start, results)
     except GeneratorExit:
-        # Closed early: drop queued chunks; stop the workers only if they are
-        # busy with chunks nobody will read.
-        running = [future for _, _, future in in_flight if not future.cancel()]
-        if any(not future.done() for future in running):
-            executor.shutdown(wait=True, kill_workers=True)
-        raise
-    except BaseException:  # Ctrl-C or an error in the input: stop the workers now
+        # Closed early: drop the queued chunks. A chunk a worker has started
+        # runs to its end, unread (a few items' work), and the workers stay for
+        # the next call: stopping them here races with loky's own bookkeeping,
+        # which then fails in its manager thread (a traceback on stderr).
         for _, _, future in in_flight:
             future.cancel()
+        raise
+    except BaseException:  # Ctrl-C or an error in the input: stop the workers now
+        # No cancel() first: the shutdown fails the pending futures itself, and
+        # fails in its manager thread on a future that was cancelled before it.
         executor.shutdown(wait=True, kill_workers=True)
         raise
 

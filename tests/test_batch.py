@@ -6,6 +6,8 @@ import itertools
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +40,11 @@ def die_on_50(x: int) -> int:
 
 def worker_pid(_: int) -> int:
     return os.getpid()
+
+
+def slow_double(x: int) -> int:
+    time.sleep(0.01)
+    return x * 2
 
 
 @pytest.mark.parametrize(("n_jobs", "chunk_size"), [(1, 64), (2, 1), (2, 5), (2, 64)])
@@ -87,6 +94,23 @@ def test_input_is_read_lazily_with_a_bounded_number_of_chunks_in_flight() -> Non
     assert [o.index for o in rest] == list(range(1, 100))
     assert pulled <= 100 + 2 * CHUNKS_IN_FLIGHT_PER_WORKER * chunk_size
     outcomes.close()
+
+
+def test_closing_early_while_workers_are_busy_leaves_no_thread_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    errors: list[str] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(repr(args.exc_value)))
+    for _ in range(5):
+        outcomes = parallel_map(slow_double, itertools.count(), n_jobs=2, chunk_size=8)
+        assert [o.value for o in itertools.islice(outcomes, 10)] == list(range(0, 20, 2))
+        outcomes.close()  # chunks are running and queued
+    # The workers are still usable, and loky's manager thread raised nothing.
+    assert [o.value for o in parallel_map(slow_double, range(20), n_jobs=2)] == list(
+        range(0, 40, 2)
+    )
+    time.sleep(0.5)
+    assert errors == []
 
 
 def test_in_process_mode_is_lazy_too() -> None:
