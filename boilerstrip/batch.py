@@ -194,9 +194,10 @@ def parallel_map(
 
     The input is consumed lazily, ``chunk_size`` items at a time, with at
     most ``CHUNKS_IN_FLIGHT_PER_WORKER`` chunks per worker in flight. Closing
-    the generator early (``.close()``) cancels the work not yet started and
-    stops workers still busy with it; an interrupt (Ctrl-C) or an exception
-    raised by the input iterable stops the worker processes.
+    the generator early (``.close()``) cancels the chunks not yet started;
+    a chunk already started finishes, unread, and the workers stay for the
+    next call. An interrupt (Ctrl-C) or an exception raised by the input
+    iterable stops the worker processes.
 
     >>> [o.value for o in parallel_map(str.upper, ["a", "b"], n_jobs=1)]
     ['A', 'B']
