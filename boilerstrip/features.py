@@ -378,6 +378,11 @@ def _lower(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     return out
 
 
+def _salt(namespace: int) -> np.uint64:
+    """The offset :func:`_bucket` adds to every hash of ``namespace``."""
+    return np.uint64(namespace * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)
+
+
 def _bucket(h: UIntArray, salt: int) -> IntArray:
     """Bucket of each 64-bit hash in namespace ``salt``: one xor-shift-multiply round,
     whose top bits depend on every bit of the input (multiplicative hashing).
@@ -385,9 +390,16 @@ def _bucket(h: UIntArray, salt: int) -> IntArray:
     The hashes of this module rely on integer arithmetic on numpy arrays
     wrapping modulo 2**64, which numpy does silently (only arithmetic on numpy
     scalars warns), so no ``errstate`` is needed around them."""
-    x = (h + np.uint64(salt * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)) * _MIX1
-    x = (x ^ (x >> np.uint64(29))) * _MIX2
-    return (x >> np.uint64(64 - HASH_BITS)).astype(np.int64)
+    return _mix(h + _salt(salt))
+
+
+def _mix(salted: UIntArray) -> IntArray:
+    """The bucket of each salted hash (see :func:`_bucket`)."""
+    x = salted * _MIX1
+    x ^= x >> np.uint64(29)
+    x *= _MIX2
+    x >>= np.uint64(64 - HASH_BITS)
+    return x.astype(np.int64)
 
 
 def word_hashes(words: Sequence[str]) -> UIntArray:
@@ -659,56 +671,62 @@ def _hashed(
     rel_index: FloatArray,
     prose: npt.NDArray[np.bool_],
 ) -> tuple[IntArray, IntArray, FloatArray]:
-    rows: list[IntArray] = []
-    cols: list[IntArray] = []
-    vals: list[FloatArray] = []
+    """The hashed features of every block as ``(rows, cols, vals)``.
 
-    def add(row: IntArray, col: IntArray, norm: bool) -> None:
-        if row.size == 0:
-            return
-        if norm:
-            # Each of the block's entries weighs 1/sqrt(its number of entries).
-            per = np.bincount(row, minlength=n_blocks).astype(np.float64)
-            val = (1.0 / np.sqrt(np.maximum(per, 1.0)))[row]
-        else:
-            val = np.ones(row.shape[0])
+    Every group of features is collected as block rows and salted 64-bit
+    hashes, then all are bucketed at once. In a group that is normalised, each
+    of a block's entries weighs 1/sqrt(the block's number of entries in the
+    group); the other groups' entries weigh 1.
+    """
+    rows: list[IntArray] = []
+    salted: list[UIntArray] = []
+    normalised: list[bool] = []
+
+    def add(row: IntArray, h: UIntArray, namespace: int, norm: bool) -> None:
         rows.append(row)
-        cols.append(col)
-        vals.append(val)
+        salted.append(h + _salt(namespace))
+        normalised.append(norm)
 
     # Word unigrams and bigrams, with weights of their own in prose blocks.
     word_hash = tok_hash + prose[tok_owner].astype(np.uint64) * _PROSE_SHIFT
-    add(tok_owner, _bucket(word_hash, NS_WORD), True)
+    add(tok_owner, word_hash, NS_WORD, True)
     if tok_hash.size > 1:
         same = tok_owner[1:] == tok_owner[:-1]
         pair = tok_hash[:-1][same] * _PAIR + word_hash[1:][same]
-        add(tok_owner[1:][same], _bucket(pair, NS_BIGRAM), True)
-        # First and last word of each block.
+        add(tok_owner[1:][same], pair, NS_BIGRAM, True)
+    # First and last word of each block.
     if tok_hash.size:
         first = np.ones(tok_owner.shape[0], dtype=bool)
         first[1:] = tok_owner[1:] != tok_owner[:-1]
         last = np.ones(tok_owner.shape[0], dtype=bool)
-        last[:-1] = tok_owner[1:] != tok_owner[:-1]
-        add(tok_owner[first], _bucket(tok_hash[first], NS_FIRST), False)
-        add(tok_owner[last], _bucket(tok_hash[last], NS_LAST), False)
+        last[:-1] = first[1:]
+        add(tok_owner[first], tok_hash[first], NS_FIRST, False)
+        add(tok_owner[last], tok_hash[last], NS_LAST, False)
     # Character trigrams inside blocks, from the start of each block only.
     if lower.shape[0] >= 3:
         c = lower.astype(np.uint64)
         tri = (c[:-2] * _POLY + c[1:-1]) * _POLY + c[2:]
         ok = ~(is_nul[:-2] | is_nul[1:-1] | is_nul[2:]) & (char_pos[:-2] < CHAR_NGRAM_PREFIX)
-        add(owner[:-2][ok], _bucket(tri[ok], NS_CHAR3), True)
+        add(owner[:-2][ok], tri[ok], NS_CHAR3, True)
     # Binned dense cues and their crossings: the non-linear part of a linear model.
     shape_codes = _shape_codes(self_cols, rel_index)
     n_codes = shape_codes.shape[1]
     code_ids = (np.arange(n_codes, dtype=np.uint64) << np.uint64(32))[None, :]
     add(
         np.repeat(np.arange(n_blocks, dtype=np.int64), n_codes),
-        _bucket((shape_codes + code_ids).ravel(), NS_SHAPE),
+        (shape_codes + code_ids).ravel(),
+        NS_SHAPE,
         False,
     )
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+    sizes = np.array([r.shape[0] for r in rows], dtype=np.int64)
+    row = np.concatenate(rows)
+    col = _mix(np.concatenate(salted))
+    # Entries per (group, block), and the weight of each entry from it.
+    key = np.repeat(np.arange(len(rows), dtype=np.int64) * n_blocks, sizes) + row
+    per = np.bincount(key, minlength=len(rows) * n_blocks).astype(np.float64)
+    weight = 1.0 / np.sqrt(np.maximum(per, 1.0)).reshape(len(rows), n_blocks)
+    weight[~np.array(normalised)] = 1.0
+    return row, col, weight.ravel()[key]
 
 
 CHAR_NGRAM_PREFIX = 200
