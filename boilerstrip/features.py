@@ -335,7 +335,8 @@ def _tables() -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint32]]:
 
 def _code_points(text: str) -> npt.NDArray[np.uint32]:
     data = text.encode("utf-32-le", "surrogatepass")
-    return np.frombuffer(data, dtype="<u4").astype(np.uint32)
+    # Read-only, over the bytes; a copy only on a big-endian machine.
+    return np.frombuffer(data, dtype="<u4").astype(np.uint32, copy=False)
 
 
 _COUNTED_CLASSES = (LETTER, UPPER, DIGIT, PUNCT, SYMBOL, TERMINAL, NAV)
@@ -399,7 +400,7 @@ def _mix(salted: UIntArray) -> IntArray:
     x ^= x >> np.uint64(29)
     x *= _MIX2
     x >>= np.uint64(64 - HASH_BITS)
-    return x.astype(np.int64)
+    return x.view(np.int64)  # below 2**HASH_BITS: the same numbers
 
 
 def word_hashes(words: Sequence[str]) -> UIntArray:
@@ -614,34 +615,40 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
         "short_run_len": np.log1p(_short_run_lengths(n_tokens < SHORT_BLOCK_TOKENS)),
         **relations,
     }
-    # Stacking the columns as rows and transposing is twice as fast as column_stack.
-    self_matrix = np.array([self_cols[name] for name in SELF_DENSE]).T
-
-    # Neighbour columns: the block's own columns shifted, zero past either end.
-    reach = max(abs(off) for off in NEIGHBOUR_OFFSETS)
-    padded = np.zeros((n_blocks + 2 * reach, len(_NEIGHBOUR_DENSE) + 1))
-    padded[reach : reach + n_blocks, :-1] = self_matrix[:, _NEIGHBOUR_INDEX]
-    padded[reach : reach + n_blocks, -1] = 1.0
-    neighbour_parts = [
-        padded[reach + off : reach + off + n_blocks, :-1] for off in NEIGHBOUR_OFFSETS
-    ]
-    present_parts = [padded[reach + off : reach + off + n_blocks, -1] for off in NEIGHBOUR_OFFSETS]
+    # One matrix, filled in place: own columns, neighbours' columns (zero past
+    # either end of the page), whether each neighbour exists, and position.
+    n_self, n_near = len(SELF_DENSE), len(_NEIGHBOUR_DENSE)
+    dense = np.empty((n_blocks, len(DENSE_NAMES)))
+    for j, name in enumerate(SELF_DENSE):
+        dense[:, j] = self_cols[name]
+    near = dense[:, _NEIGHBOUR_INDEX]
+    present_col = n_self + n_near * len(NEIGHBOUR_OFFSETS)
+    for k, off in enumerate(NEIGHBOUR_OFFSETS):
+        part = dense[:, n_self + k * n_near : n_self + (k + 1) * n_near]
+        present = dense[:, present_col + k]
+        lo, hi = max(0, -off), min(n_blocks, n_blocks - off)
+        part[:lo] = 0.0
+        part[max(hi, lo) :] = 0.0
+        present[:lo] = 0.0
+        present[max(hi, lo) :] = 0.0
+        if hi > lo:
+            part[lo:hi] = near[lo + off : hi + off]
+            present[lo:hi] = 1.0
 
     index = np.arange(n_blocks, dtype=np.float64)
-    offsets = np.array([b.start for b in doc.blocks], dtype=np.float64)
+    rel_index = index / max(n_blocks - 1, 1)
     doc_chars = max(len(doc.text), 1)
-    position = np.array(
-        [
-            index / max(n_blocks - 1, 1),
-            offsets / doc_chars,
-            (index == 0).astype(np.float64),
-            (index == n_blocks - 1).astype(np.float64),
-            np.full(n_blocks, np.log1p(n_blocks)),
-            np.full(n_blocks, np.log1p(doc_chars)),
-            n_chars / max(float(n_chars.max()), 1.0),
-        ]
-    ).T
-    dense = np.column_stack([self_matrix, *neighbour_parts, *present_parts, position])
+    position = dense[:, present_col + len(NEIGHBOUR_OFFSETS) :]
+    position[:, 0] = rel_index
+    position[:, 1] = [b.start for b in doc.blocks]
+    position[:, 1] /= doc_chars
+    position[:, 2] = 0.0
+    position[0, 2] = 1.0
+    position[:, 3] = 0.0
+    position[-1, 3] = 1.0
+    position[:, 4] = np.log1p(n_blocks)
+    position[:, 5] = np.log1p(doc_chars)
+    position[:, 6] = n_chars / max(float(n_chars.max()), 1.0)
 
     rows, cols, vals = _hashed(
         n_blocks=n_blocks,
@@ -652,7 +659,7 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
         tok_hash=tok_hash,
         tok_owner=tok_owner,
         self_cols=self_cols,
-        rel_index=position[:, 0],
+        rel_index=rel_index,
         prose=n_tokens >= PROSE_TOKENS,
     )
     return Features(dense=dense, rows=rows, cols=cols, vals=vals, words=words)
@@ -780,12 +787,22 @@ def _page_relations(
     first[1:] = keys[1:] != keys[:-1]
     pairs = keys[first]
     pair_slots = pairs // n_blocks
-    block_freq = np.bincount(pair_slots, minlength=1 << LEXICON_BITS)
-    shared = block_freq[slots] >= 2
+    pair_rows = pairs % n_blocks
+    # Runs of pairs with the same word: a run's length is the number of blocks
+    # holding the word. Tables indexed by word slot would cost more to clear
+    # than a page has words.
+    new_word = np.ones(pair_slots.shape, dtype=bool)
+    new_word[1:] = pair_slots[1:] != pair_slots[:-1]
+    run_start = np.flatnonzero(new_word)
+    run_slot = pair_slots[run_start]
+    run_edges = np.empty(run_start.shape[0] + 1, dtype=np.int64)
+    run_edges[:-1] = run_start
+    run_edges[-1] = pair_slots.shape[0]
+    run_len = run_edges[1:] - run_edges[:-1]
+    tok_run = np.searchsorted(run_slot, slots)
+    shared = run_len[tok_run] >= 2
     cohesion = np.bincount(owners[shared], minlength=n_blocks) / safe_content
-    top = np.zeros(1 << LEXICON_BITS, dtype=bool)
-    top[slots[owners < TOP_BLOCKS]] = True
-    in_top = top[slots]
+    in_top = (np.add.reduceat(pair_rows < TOP_BLOCKS, run_start) > 0)[tok_run]
     top_overlap = np.bincount(owners[in_top], minlength=n_blocks) / safe_content
     address_count = np.bincount(tok_owner[address], minlength=n_blocks)
     page_rate = address_count.sum() / max(float(n_tokens.sum()), 1.0)
@@ -794,35 +811,33 @@ def _page_relations(
         "top_overlap": top_overlap,
         "reader_address_rel": address_count / safe_tokens - page_rate,
     }
-    return relations, ContentWords(rows=pairs % n_blocks, slots=pair_slots)
+    return relations, ContentWords(rows=pair_rows, slots=pair_slots)
 
 
 def _shape_codes(self_cols: dict[str, FloatArray], rel_index: FloatArray) -> UIntArray:
-    n_tok = np.expm1(self_cols["log_tokens"])
-    length = np.searchsorted(LENGTH_BINS, n_tok, side="right")
-    short = np.searchsorted(FRACTION_BINS, self_cols["frac_short_tokens"], side="right")
-    stop = np.searchsorted(FRACTION_BINS, self_cols["frac_stopwords"], side="right")
-    title = np.searchsorted(FRACTION_BINS, self_cols["frac_title_tokens"], side="right")
-    ends = self_cols["ends_terminal"].astype(np.int64)
-    pos = np.searchsorted(POSITION_BINS, rel_index, side="right")
-    second = (self_cols["frac_second_person"] > 0).astype(np.int64) + 2 * (
-        self_cols["frac_first_plural"] > 0
-    ).astype(np.int64)
-    codes = np.array(
-        [
-            length,
-            length * 16 + short,
-            length * 16 + stop,
-            length * 16 + title,
-            length * 2 + ends,
-            (length * 16 + pos) * 2 + ends,
-            (stop * 16 + short) * 2 + ends,
-            length * 4 + second,
-            pos * 4 + second,
-        ],
-        dtype=np.uint64,
+    """The binned cues of each block and their crossings, one column each."""
+    n = rel_index.shape[0]
+    length = LENGTH_BINS.searchsorted(np.expm1(self_cols["log_tokens"]), side="right")
+    fractions = np.array(
+        [self_cols[name] for name in ("frac_short_tokens", "frac_stopwords", "frac_title_tokens")]
     )
-    return codes.T
+    short, stop, title = FRACTION_BINS.searchsorted(fractions, side="right")
+    ends = self_cols["ends_terminal"].astype(np.int64)
+    pos = POSITION_BINS.searchsorted(rel_index, side="right")
+    second = (self_cols["frac_second_person"] > 0).astype(np.int64)
+    second += 2 * (self_cols["frac_first_plural"] > 0)
+    codes = np.empty((n, 9), dtype=np.int64)
+    codes[:, 0] = length
+    length16 = length * 16
+    codes[:, 1] = length16 + short
+    codes[:, 2] = length16 + stop
+    codes[:, 3] = length16 + title
+    codes[:, 4] = length * 2 + ends
+    codes[:, 5] = (length16 + pos) * 2 + ends
+    codes[:, 6] = (stop * 16 + short) * 2 + ends
+    codes[:, 7] = length * 4 + second
+    codes[:, 8] = pos * 4 + second
+    return codes.view(np.uint64)
 
 
 def _short_run_lengths(short: npt.NDArray[np.bool_]) -> FloatArray:

@@ -87,24 +87,42 @@ def context_inputs(probs: FloatArray, dense: FloatArray, words: ContentWords) ->
             f"{FIRST_STAGE_CLASSES}, got shape {probs.shape}"
         )
     n = probs.shape[0]
-    log_p = np.log(np.clip(probs, PROB_FLOOR, 1.0))
-    log_noise = np.log(np.clip(probs[:, SHORT_NOISE] + probs[:, PROSE_NOISE], PROB_FLOOR, 1.0))
+    out = np.empty((n, context_width(dense.shape[1])))
     # Each neighbour's odds: the page's odds shifted, zero past either end.
-    padded = np.zeros((n + 2 * WINDOW, ODDS_PER_BLOCK))
-    padded[WINDOW : WINDOW + n, 0] = log_p[:, 0] - log_noise
-    padded[WINDOW : WINDOW + n, 1] = log_p[:, 1] - log_noise
-    padded[WINDOW : WINDOW + n, 2] = log_p[:, PROSE_NOISE] - log_p[:, 0]
-    columns = [padded[WINDOW + off : WINDOW + off + n] for off in range(-WINDOW, WINDOW + 1)]
+    odds = np.empty((n, ODDS_PER_BLOCK))
+    log_p = np.log(_floored(probs))
+    log_noise = np.log(_floored(probs[:, SHORT_NOISE] + probs[:, PROSE_NOISE]))
+    np.subtract(log_p[:, 0], log_noise, out=odds[:, 0])
+    np.subtract(log_p[:, 1], log_noise, out=odds[:, 1])
+    np.subtract(log_p[:, PROSE_NOISE], log_p[:, 0], out=odds[:, 2])
+    for k, off in enumerate(range(-WINDOW, WINDOW + 1)):
+        window = out[:, k * ODDS_PER_BLOCK : (k + 1) * ODDS_PER_BLOCK]
+        lo, hi = max(0, -off), min(n, n - off)
+        window[:lo] = 0.0
+        window[max(hi, lo) :] = 0.0
+        if hi > lo:
+            window[lo:hi] = odds[lo + off : hi + off]
     body = probs[:, 0]
     total = max(float(body.sum()), PROB_FLOOR)
-    before = (np.cumsum(body) - body) / total
-    after = 1.0 - before - body / total
+    col = ODDS_PER_BLOCK * (2 * WINDOW + 1)
+    out[:, col] = body.mean() if n else 0.0
+    before = out[:, col + 1]
+    np.subtract(np.cumsum(body), body, out=before)
+    before /= total
+    out[:, col + 2] = 1.0 - before - body / total
     best = int(np.argmax(body)) if n else 0
-    distance = np.abs(np.arange(n) - best) / max(n, 1)
-    summaries = np.column_stack(
-        [np.full(n, body.mean() if n else 0.0), before, after, distance, topic_support(body, words)]
-    )
-    return np.hstack([*columns, summaries, dense])
+    out[:, col + 3] = np.abs(np.arange(n) - best) / max(n, 1)
+    out[:, col + 4 : col + 6] = topic_support(body, words)
+    out[:, col + N_PAGE_SUMMARIES :] = dense
+    return out
+
+
+def _floored(probs: FloatArray) -> FloatArray:
+    """``probs`` clipped to ``[PROB_FLOOR, 1]``, with two ufuncs (``np.clip`` costs
+    more on arrays of a page's size)."""
+    out: FloatArray = np.maximum(probs, PROB_FLOOR)
+    np.minimum(out, 1.0, out=out)
+    return out
 
 
 def as_labels(probs: FloatArray) -> FloatArray:
@@ -139,9 +157,11 @@ def topic_support(body: FloatArray, words: ContentWords) -> FloatArray:
         return out
     own = body[words.rows]
     slots = words.slots
-    starts = np.flatnonzero(np.concatenate(([True], slots[1:] != slots[:-1])))
-    lengths = np.diff(np.append(starts, slots.shape[0]))
-    other = np.repeat(np.add.reduceat(own, starts), lengths) - own
+    new_word = np.ones(slots.shape, dtype=bool)
+    new_word[1:] = slots[1:] != slots[:-1]
+    # The index of each entry's run of equal slots, and each run's sum.
+    run = np.cumsum(new_word) - 1
+    other = np.add.reduceat(own, np.flatnonzero(new_word))[run] - own
     rest = np.maximum(float(body.sum()) - own, PROB_FLOOR)
     count = np.maximum(np.bincount(words.rows, minlength=n), 1)
     capped = np.minimum(other, SUPPORT_CAP) / SUPPORT_CAP
