@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import partial
+from itertools import compress
 
 import numpy as np
+import numpy.typing as npt
 
-from boilerstrip.features import IntArray, extract
+from boilerstrip.features import Features, IntArray, extract
 from boilerstrip.model import LABELS, FloatArray, Model, default_model, softmax
-from boilerstrip.segment import assemble, segment
+from boilerstrip.segment import as_document, assemble, cut, segment
 from boilerstrip.smooth import context_inputs
-from boilerstrip.types import Block, Decision, Document, Kind, Label
+from boilerstrip.types import Block, Decision, Document, Kind, Label, Spans
 
 DEFAULT_BATCH_SIZE = 64
 """Documents sent to a worker at a time: large enough to amortise the hand-off,
@@ -54,9 +56,7 @@ def _predict(doc: Document, model: Model, *, kinds: bool) -> tuple[FloatArray, I
     kind_index = np.full(n, NO_KIND, dtype=np.int64)
     for lo, keep_lo, keep_hi, hi in _windows(doc):
         window = doc if (lo, hi) == (0, n) else _sub_document(doc, lo, hi)
-        features = extract(window, vocabulary=model.vocabulary)
-        first = model.block_probabilities(features)
-        probs = softmax(model.context.scores(context_inputs(first, features.dense, features.words)))
+        probs, features = _probabilities(window, model)
         inner = slice(keep_lo - lo, keep_hi - lo)
         final[keep_lo:keep_hi] = probs[inner]
         if kinds:
@@ -65,6 +65,14 @@ def _predict(doc: Document, model: Model, *, kinds: bool) -> tuple[FloatArray, I
                 subset = features.subset(noise + (keep_lo - lo))
                 kind_index[keep_lo + noise] = model.kind_probabilities(subset).argmax(axis=1)
     return final, kind_index
+
+
+def _probabilities(doc: Document | Spans, model: Model) -> tuple[FloatArray, Features]:
+    """Final P(label) of every block of ``doc`` taken whole, and the blocks' features."""
+    features = extract(doc, vocabulary=model.vocabulary)
+    first = model.block_probabilities(features)
+    probs = softmax(model.context.scores(context_inputs(first, features.dense, features.words)))
+    return probs, features
 
 
 def _windows(doc: Document) -> Iterator[tuple[int, int, int, int]]:
@@ -151,16 +159,28 @@ def clean(text: str, *, keep_title: bool = False, model: Model | None = None) ->
     >>> clean("")
     ''
     """
-    doc = segment(_check_text(text))
-    if not doc.blocks:
-        return ""
-    # No Decision objects and no kinds here: clean needs only the labels.
-    final, _ = _predict(doc, model if model is not None else default_model(), kinds=False)
+    # No Block or Decision objects and no kinds here: clean needs only the labels.
+    blocks = cut(_check_text(text))
+    model = model if model is not None else default_model()
+    if isinstance(blocks, Spans):
+        if not blocks.texts:
+            return ""
+        if len(text) <= WINDOW_CHARS:
+            final, _ = _probabilities(blocks, model)
+            keep = _kept(final, keep_title=keep_title)
+            return blocks.separator.join(compress(blocks.texts, keep.tolist()))
+        blocks = as_document(blocks)
+    final, _ = _predict(blocks, model, kinds=False)
+    return assemble(blocks, _kept(final, keep_title=keep_title).tolist())
+
+
+def _kept(final: FloatArray, *, keep_title: bool) -> npt.NDArray[np.bool_]:
+    """Which blocks ``clean`` keeps, from their final probabilities."""
     best = final.argmax(axis=1)
-    keep = best == LABELS.index(Label.BODY)
+    keep: npt.NDArray[np.bool_] = best == LABELS.index(Label.BODY)
     if keep_title:
         keep |= best == LABELS.index(Label.TITLE)
-    return assemble(doc, keep.tolist())
+    return keep
 
 
 def clean_many(

@@ -37,7 +37,7 @@ from functools import cache, cached_property
 import numpy as np
 import numpy.typing as npt
 
-from boilerstrip.types import Document
+from boilerstrip.types import Document, Spans
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -500,14 +500,19 @@ def _power_tables(n: int) -> tuple[UIntArray, UIntArray]:
     return out[0], out[1]
 
 
-def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
+def extract(doc: Document | Spans, *, vocabulary: Vocabulary | None = None) -> Features:
     """Compute the features of every block of ``doc``.
 
     ``vocabulary`` supplies the stopword hashes of the model; without it
     the stopword fraction is zero and the short-token proxy carries the cue.
     """
     vocab = vocabulary if vocabulary is not None else Vocabulary.empty()
-    n_blocks = len(doc.blocks)
+    if isinstance(doc, Spans):
+        texts, starts = doc.texts, doc.starts
+    else:
+        texts = [block.text for block in doc.blocks]
+        starts = [block.start for block in doc.blocks]
+    n_blocks = len(texts)
     if n_blocks == 0:
         return Features(
             dense=np.zeros((0, len(DENSE_NAMES))),
@@ -517,7 +522,6 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
             words=ContentWords.empty(),
         )
     # One string for all blocks, a NUL between them so that no n-gram spans two.
-    texts = [block.text for block in doc.blocks]
     joined = "\x00".join(texts)
     cps = _code_points(joined)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n_blocks)
@@ -640,7 +644,7 @@ def extract(doc: Document, *, vocabulary: Vocabulary | None = None) -> Features:
     doc_chars = max(len(doc.text), 1)
     position = dense[:, present_col + len(NEIGHBOUR_OFFSETS) :]
     position[:, 0] = rel_index
-    position[:, 1] = [b.start for b in doc.blocks]
+    position[:, 1] = starts
     position[:, 1] /= doc_chars
     position[:, 2] = 0.0
     position[0, 2] = 1.0

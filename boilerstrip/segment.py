@@ -35,7 +35,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from itertools import compress
 
-from boilerstrip.types import Block, Document
+from boilerstrip.types import Block, Document, Spans
 
 __all__ = [
     "LONG_UNIT_CHARS",
@@ -188,6 +188,31 @@ def segment(text: str) -> Document:
     """
     if not isinstance(text, str):
         raise TypeError(f"segment() expects text as str, got {type(text).__name__}")
+    blocks = cut(text)
+    return as_document(blocks) if isinstance(blocks, Spans) else blocks
+
+
+def as_document(spans: Spans) -> Document:
+    """The :class:`Document` of ``spans``: block ``i`` is unit ``i``.
+
+    >>> as_document(cut("Menu\\nThe vote was close.")).blocks[1]
+    Block(text='The vote was close.', start=5, end=24, unit=1)
+    """
+    blocks = [
+        _new_block(t, s, s + len(t), unit)
+        for unit, (t, s) in enumerate(zip(spans.texts, spans.starts, strict=True))
+    ]
+    return Document(text=spans.text, blocks=tuple(blocks), separator=spans.separator)
+
+
+def cut(text: str) -> Document | Spans:
+    """The blocks of ``text``, as :func:`segment` cuts them: as :class:`Spans`
+    when every unit is one block (no :class:`Block` objects are built), else
+    as the :class:`Document`. The caller checks that ``text`` is a ``str``.
+
+    >>> cut("Menu\\nThe vote was close.").texts
+    ['Menu', 'The vote was close.']
+    """
     lines, line_texts, blank_before = _lines(text)
     if _is_hard_wrapped(text, lines, blank_before):
         units = _paragraphs(lines, blank_before)
@@ -200,22 +225,22 @@ def segment(text: str) -> Document:
     splits = _glue_splits(text)
     if splits:
         units = _split_units(units, splits)
-    blocks: list[Block]
     if units is lines and max(map(len, line_texts), default=0) <= LONG_UNIT_CHARS:
         # The common case: one block a line, texts already cut.
-        blocks = [
-            _new_block(t, s, e, unit)
-            for unit, (t, (s, e)) in enumerate(zip(line_texts, lines, strict=True))
-        ]
-    else:
-        blocks = []
-        for unit, (start, end) in enumerate(units):
-            if end - start > LONG_UNIT_CHARS:
-                blocks.extend(
-                    _new_block(text[s:e], s, e, unit) for s, e in _cut_long(text, start, end)
-                )
-            else:
-                blocks.append(_new_block(text[start:end], start, end, unit))
+        return Spans(text=text, texts=line_texts, starts=[s for s, _ in lines], separator=separator)
+    if all(end - start <= LONG_UNIT_CHARS for start, end in units):
+        return Spans(
+            text=text,
+            texts=[text[start:end] for start, end in units],
+            starts=[start for start, _ in units],
+            separator=separator,
+        )
+    blocks: list[Block] = []
+    for unit, (start, end) in enumerate(units):
+        if end - start > LONG_UNIT_CHARS:
+            blocks.extend(_new_block(text[s:e], s, e, unit) for s, e in _cut_long(text, start, end))
+        else:
+            blocks.append(_new_block(text[start:end], start, end, unit))
     return Document(text=text, blocks=tuple(blocks), separator=separator)
 
 

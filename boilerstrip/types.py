@@ -2,11 +2,13 @@
 
 ``segment`` turns text into a :class:`Document` of :class:`Block` objects,
 ``classify`` gives every block a :class:`Decision`, and ``assemble`` joins the
-kept blocks back into text.
+kept blocks back into text. ``clean`` takes a shortcut when every unit of the
+text is one block: it works on :class:`Spans`, the blocks' texts and offsets.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -74,6 +76,23 @@ class Document:
 
     text: str
     blocks: tuple[Block, ...]
+    separator: str
+
+
+@dataclass(frozen=True, slots=True)
+class Spans:
+    """A :class:`Document` whose units are one block each, kept as columns.
+
+    Most pages cut this way (one block a line, or a paragraph a block), and
+    building a :class:`Block` object for every line costs more than
+    classifying it, so :func:`~boilerstrip.clean` works on the texts and
+    their offsets. Block ``i`` is unit ``i``: ``texts[i]`` starts at
+    ``starts[i]`` in ``text``.
+    """
+
+    text: str
+    texts: Sequence[str]
+    starts: Sequence[int]
     separator: str
 
 

@@ -20,8 +20,8 @@ from boilerstrip.features import (
     extract,
     word_hashes,
 )
-from boilerstrip.segment import segment
-from boilerstrip.types import Document
+from boilerstrip.segment import cut, segment
+from boilerstrip.types import Document, Spans
 
 DATA = Path(__file__).parent / "data"
 SEED = (DATA / "independent-nato-turkey.txt").read_text(encoding="utf-8")
@@ -272,3 +272,19 @@ def test_a_page_without_content_words_has_none() -> None:
     assert features.n_blocks == 3
     assert features.words.rows.size == 0
     assert features.words.slots.size == 0
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_spans_and_their_document_give_the_same_features(name: str) -> None:
+    blocks = cut(TEXTS[name])
+    doc = segment(TEXTS[name])
+    if not isinstance(blocks, Spans):
+        assert name == "long"  # its one line is cut into sentences
+        return
+    vocabulary = Vocabulary(stopword_hashes=word_hashes(["the", "to", "on"]))
+    a = extract(blocks, vocabulary=vocabulary)
+    b = extract(doc, vocabulary=vocabulary)
+    for field in ("dense", "rows", "cols", "vals"):
+        assert np.array_equal(getattr(a, field), getattr(b, field)), field
+    assert np.array_equal(a.words.rows, b.words.rows)
+    assert np.array_equal(a.words.slots, b.words.slots)

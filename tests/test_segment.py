@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import boilerstrip.segment as segment_module
-from boilerstrip.segment import LONG_UNIT_CHARS, assemble, segment
-from boilerstrip.types import Block, Document
+from boilerstrip.segment import LONG_UNIT_CHARS, as_document, assemble, cut, segment
+from boilerstrip.types import Block, Document, Spans
 
 DATA = Path(__file__).parent / "data"
 CASES: list[dict[str, Any]] = json.loads((DATA / "segment_cases.json").read_text(encoding="utf-8"))
@@ -260,6 +260,36 @@ def test_non_str_raises_type_error_naming_the_type(value: object) -> None:
 )
 def test_odd_inputs_keep_the_invariants(text: str) -> None:
     check_invariants(text, segment(text))
+
+
+CUT_INPUTS = {
+    "lines": ("Menu\n  The vote was close.  \n\nShare", True),
+    "paragraphs": ("The vote was close.\n\nIt will be counted again.", True),
+    "hard-wrapped": (
+        "The council met on Monday and agreed, after a\nlong debate, to repair the bridge.\n\n"
+        "It will reopen in May, the mayor said, once the\nworks are done and checked.",
+        True,
+    ),
+    "glued": ("The vote was close.Nato is ready to act.\nShare", True),
+    "long-line": ("Menu\n" + "The vote was close. " * 200, False),
+    "empty": ("", True),
+}
+"""Texts for :func:`cut`, and whether every unit of each is one block."""
+
+
+@pytest.mark.parametrize("name", sorted(CUT_INPUTS))
+def test_cut_gives_spans_exactly_when_each_unit_is_one_block(name: str) -> None:
+    text, one_block_units = CUT_INPUTS[name]
+    blocks = cut(text)
+    doc = segment(text)
+    assert isinstance(blocks, Spans) is one_block_units
+    if isinstance(blocks, Spans):
+        assert as_document(blocks) == doc
+        assert list(blocks.texts) == [b.text for b in doc.blocks]
+        assert list(blocks.starts) == [b.start for b in doc.blocks]
+    else:
+        assert blocks == doc
+    assert (len({b.unit for b in doc.blocks}) == len(doc.blocks)) is one_block_units
 
 
 def test_lone_surrogate_is_a_block() -> None:
