@@ -93,9 +93,9 @@ LEXICON_BITS = 16
 table read per token; a false hit needs a hash collision (under 1% of tokens)."""
 
 URL_OR_EMAIL = ("http", "www.", "@", ".com", ".org", ".net")
-"""Lower-case substrings of links and e-mail addresses (found with str.find, which is fast)."""
+"""Lower-case substrings of links and e-mail addresses (Latin-1, found with bytes.find)."""
 COPYRIGHT = ("©", "(c)", "copyright", "&copy")
-"""Substrings of copyright notices."""
+"""Lower-case substrings of copyright notices (Latin-1)."""
 
 SECOND_PERSON_AND_CALLS = frozenset(
     """
@@ -572,9 +572,9 @@ def extract(doc: Document | Spans, *, vocabulary: Vocabulary | None = None) -> F
         ((classes[last] & CLOSER) > 0) & ((classes[before_last] & TERMINAL) > 0)
     )
 
-    lowered = joined.lower()
-    if len(lowered) != len(joined):  # a few letters lower-case to two characters
-        lowered = joined
+    # The lower-cased text, one byte a character (beyond Latin-1, 0xFF): the
+    # needles are Latin-1, and bytes.find is faster than str.find.
+    lowered = np.minimum(lower, 0xFF).astype(np.uint8).tobytes()
     url_like = _has_match(URL_OR_EMAIL, lowered, owner, n_blocks)
     copyright_like = _has_match(COPYRIGHT, lowered, owner, n_blocks)
     whole_slot = _bucket(whole_hash, NS_WHOLE)
@@ -854,18 +854,19 @@ def _short_run_lengths(short: npt.NDArray[np.bool_]) -> FloatArray:
     return out
 
 
-def _has_match(needles: tuple[str, ...], joined: str, owner: IntArray, n: int) -> FloatArray:
+def _has_match(needles: tuple[str, ...], lowered: bytes, owner: IntArray, n: int) -> FloatArray:
     """1.0 for each block that contains one of ``needles``, else 0.0.
 
-    ``joined`` must have the same length as the text ``owner`` indexes.
+    ``lowered`` is the text ``owner`` indexes, one byte a character (see :func:`extract`).
     """
     out = np.zeros(n)
     starts: list[int] = []
     for needle in needles:
-        at = joined.find(needle)
+        encoded = needle.encode("latin-1")
+        at = lowered.find(encoded)
         while at >= 0:
             starts.append(at)
-            at = joined.find(needle, at + 1)
+            at = lowered.find(encoded, at + 1)
     if starts:
         out[owner[np.asarray(starts, dtype=np.int64)]] = 1.0
     return out

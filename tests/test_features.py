@@ -288,3 +288,11 @@ def test_spans_and_their_document_give_the_same_features(name: str) -> None:
         assert np.array_equal(getattr(a, field), getattr(b, field)), field
     assert np.array_equal(a.words.rows, b.words.rows)
     assert np.array_equal(a.words.slots, b.words.slots)
+
+
+def test_links_and_copyright_are_found_in_any_case_and_script() -> None:
+    # "İ" lower-cases to two characters; the other letters must still be lowered.
+    text = "İstanbul COPYRIGHT 2024\nVisit HTTP://EXAMPLE.ORG\nÖffnungszeiten: täglich\n© Ünal"
+    feats = extract(segment(text))
+    assert feats.dense[:, col("has_copyright")].tolist() == [1.0, 0.0, 0.0, 1.0]
+    assert feats.dense[:, col("has_url_or_email")].tolist() == [0.0, 1.0, 0.0, 0.0]
