@@ -54,6 +54,7 @@ from boilerstrip.io import (
     Writer,
     check_inputs,
     format_of,
+    is_special_file,
     iter_sources,
     parquet_schema,
     read_records,
@@ -182,11 +183,14 @@ formats (--format auto decides from each file name; compressed files end in
 
 output (--output-format auto): by the suffix of -o (.jsonl, .parquet, a folder
 ending in / for one text file per input file); without -o, one text file or
-standard input gives text and everything else gives JSON lines.
+standard input gives text and everything else gives JSON lines. In one text
+stream, documents are separated by a form feed line ("\\f"): split on it to
+get them back.
 
 bad records (invalid JSON, missing or non-string text, bytes that are not UTF-8,
 binary data, records over --max-bytes, a record that fails to clean) never stop
-the run: they go to --errors FILE as JSON lines with file, line and reason, or
+the run: they go to --errors FILE as JSON lines (source, line, record or row
+number, error, and the record's other fields or its raw text), or
 stay in the output with an "error" field (--keep-errors), or are listed on stderr
 (and the exit code is then 1). At the end a summary on stderr counts them:
 records in = records out + errors.
@@ -321,7 +325,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep bad records in the output with an 'error' field (JSONL, Parquet)",
     )
     clean.add_argument("--model", metavar="PATH", help="model file (default: the shipped one)")
-    clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    clean.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no summary, unless bad records were neither written "
+        "nor kept (they are always listed)",
+    )
     clean.set_defaults(func=run_clean)
 
     classify = commands.add_parser(
@@ -483,10 +493,22 @@ def _check_options(args: argparse.Namespace, inputs: Sequence[str], plan: Plan) 
         if name == "-":
             continue
         for out in written:
-            if out.exists() and out.resolve() == Path(name).resolve():
+            if out.exists() and _same_file(out, Path(name)):
                 raise UsageError(f"{name}: is both an input and an output")
-    if plan.path is not None and args.errors and Path(args.errors) == plan.path:
+    if plan.path is not None and args.errors and _same_file(Path(args.errors), plan.path):
         raise UsageError(f"{args.errors}: is both the output and the errors file")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name the same regular file (or would, once written).
+
+    Pipes and devices (``/dev/null``) may take several streams.
+    """
+    if is_special_file(a) or is_special_file(b):
+        return False
+    if a.exists() and b.exists():
+        return os.path.samefile(a, b)
+    return a.resolve() == b.resolve()
 
 
 def _open_writer(plan: Plan, schema: Any) -> Writer:
@@ -628,7 +650,7 @@ def _error_row(record: Record, reason: str) -> dict[str, Any]:
         row[record.unit] = record.position
     row["error"] = reason
     if record.fields:
-        row["record"] = dict(record.fields)
+        row["fields"] = dict(record.fields)
     elif record.raw is not None:
         row["raw"] = record.raw
     return row
@@ -698,7 +720,7 @@ def run_clean(args: argparse.Namespace) -> int:
                     errors_writer.write(_error_row(record, reason))
                 elif args.keep_errors:
                     writer.write(_kept_error_row(record, reason, out_field), text="", relative="")
-                elif tally.errors <= MAX_ERROR_LINES and not args.quiet:
+                elif tally.errors <= MAX_ERROR_LINES:  # even with --quiet: it is not kept
                     progress.clear()
                     print(f"{PROG}: {record.where()}: {reason}", file=sys.stderr)
                 continue
@@ -722,9 +744,10 @@ def run_clean(args: argparse.Namespace) -> int:
         if errors_writer is not None:
             errors_writer.discard()
         raise
-    if not args.quiet:
+    lost = tally.errors and not (args.errors or args.keep_errors)
+    if lost or not args.quiet:
         _print_summary(tally, skipped, args, time.monotonic() - progress.started, progress.bytes)
-    if tally.errors and not (args.errors or args.keep_errors):
+    if lost:
         return EXIT_RUNTIME  # some records were neither written nor saved anywhere
     return EXIT_OK
 

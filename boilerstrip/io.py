@@ -35,6 +35,8 @@ import gzip
 import io
 import json
 import os
+import re
+import stat
 import sys
 import tempfile
 import zlib
@@ -632,38 +634,62 @@ class AtomicFile:
 
     The temporary file is ``.NAME.XXXX.part`` in the destination folder, so
     the rename is atomic and a partial file is never mistaken for output.
+    When ``path`` is a symbolic link, the file it points to is replaced and
+    the link kept. When ``path`` is not a regular file (a named pipe, a
+    device such as ``/dev/null`` or ``/dev/stdout``), it is written directly:
+    a pipe or a device cannot be replaced. :attr:`writing` is the file to
+    write to.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        folder = path.parent if str(path.parent) else Path(".")
+        self.direct = is_special_file(path)
+        self._done = False
+        if self.direct:
+            self.writing = path
+            self.target = path
+            return
+        # A link (even a dangling one) is followed to the file it names.
+        self.target = Path(os.path.realpath(path)) if path.is_symlink() else path
+        folder = self.target.parent if str(self.target.parent) else Path(".")
         if not folder.is_dir():
             raise OutputError(f"{path}: folder {folder} does not exist")
         try:
-            fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+            fd, temp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=folder)
         except OSError as exc:
             raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
         os.close(fd)
-        self.temp = Path(temp)
-        self._done = False
+        self.writing = Path(temp)
 
     def commit(self) -> None:
         """Give the file its final name (and the usual permissions)."""
         if self._done:
             return
         self._done = True
+        if self.direct:
+            return
         try:
-            os.chmod(self.temp, 0o666 & ~_umask())
-            os.replace(self.temp, self.path)
+            os.chmod(self.writing, 0o666 & ~_umask())
+            os.replace(self.writing, self.target)
         except OSError as exc:
-            self.temp.unlink(missing_ok=True)
+            self.writing.unlink(missing_ok=True)
             raise OutputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
 
     def discard(self) -> None:
-        """Remove the temporary file."""
+        """Remove the temporary file (what went to a pipe or a device stays sent)."""
         if not self._done:
             self._done = True
-            self.temp.unlink(missing_ok=True)
+            if not self.direct:
+                self.writing.unlink(missing_ok=True)
+
+
+def is_special_file(path: Path) -> bool:
+    """Whether ``path`` exists (following links) and is not a regular file or a folder."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _compressing(stream: BinaryIO, compression: Compression, name: str) -> BinaryIO:
@@ -689,7 +715,7 @@ class _ByteSink:
             self.stream = self._raw
             return
         self._atomic = AtomicFile(path)
-        self._raw = cast(BinaryIO, open(self._atomic.temp, "wb"))  # noqa: SIM115
+        self._raw = cast(BinaryIO, open(self._atomic.writing, "wb"))  # noqa: SIM115
         _, compression = split_suffixes(path.name)
         self.stream = _compressing(self._raw, compression, str(path))
 
@@ -766,6 +792,22 @@ class JsonlWriter(Writer):
         self._sink.discard()
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8(text: str) -> bytes:
+    r"""``text`` as UTF-8, with each unpaired surrogate (which only JSON input
+    can carry, as ``\ud800``) written as U+FFFD: text output stays valid UTF-8.
+
+    >>> utf8("caf\u00e9 \ud800")
+    b'caf\xc3\xa9 \xef\xbf\xbd'
+    """
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
 DOCUMENT_SEPARATOR = "\f\n"
 """Written between documents in one text stream: a form feed never occurs in
 cleaned text, so the documents can be split apart again."""
@@ -782,7 +824,7 @@ class TextWriter(Writer):
         prefix = DOCUMENT_SEPARATOR if self._count else ""
         self._count += 1
         ending = "\n" if text and not text.endswith("\n") else ""
-        self._sink.write((prefix + text + ending).encode("utf-8", errors="surrogatepass"))
+        self._sink.write(utf8(prefix + text + ending))
 
     def close(self) -> None:
         self._sink.close()
@@ -811,7 +853,7 @@ class FolderWriter(Writer):
         sink = _ByteSink(target)
         self._current = sink
         ending = "\n" if text and not text.endswith("\n") else ""
-        sink.write((text + ending).encode("utf-8", errors="surrogatepass"))
+        sink.write(utf8(text + ending))
         sink.close()
         self._current = None
 
@@ -858,7 +900,7 @@ class ParquetWriter(Writer):
             ) from None
         if self._writer is None:
             self._schema = table.schema
-            self._writer = self._pq.ParquetWriter(str(self._atomic.temp), self._schema)
+            self._writer = self._pq.ParquetWriter(str(self._atomic.writing), self._schema)
         self._writer.write_table(table)
         self._written += len(self._rows)
         self._rows = []
@@ -868,7 +910,7 @@ class ParquetWriter(Writer):
         if self._writer is None:
             # No rows: still write a valid (empty) file.
             schema = self._schema if self._schema is not None else self._pa.schema([])
-            self._writer = self._pq.ParquetWriter(str(self._atomic.temp), schema)
+            self._writer = self._pq.ParquetWriter(str(self._atomic.writing), schema)
         self._writer.close()
         self._atomic.commit()
 
@@ -900,6 +942,7 @@ __all__ = [
     "check_inputs",
     "decode_document",
     "format_of",
+    "is_special_file",
     "iter_sources",
     "json_line",
     "open_input",

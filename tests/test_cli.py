@@ -249,13 +249,13 @@ def test_bad_records_go_to_the_errors_file_and_counts_hold(
             "source": str(source),
             "line": 3,
             "error": "no field 'text'",
-            "record": {"id": 3, "content": "no text"},
+            "fields": {"id": 3, "content": "no text"},
         },
         {
             "source": str(source),
             "line": 4,
             "error": "field 'text' is an array, not a string",
-            "record": {"id": 4, "text": ["not", "a", "string"]},
+            "fields": {"id": 4, "text": ["not", "a", "string"]},
         },
         {
             "source": str(source),
@@ -321,6 +321,64 @@ def test_without_errors_file_bad_records_are_listed_on_stderr(
     assert err[0] == f"boilerstrip: {source}, line 2: invalid JSON: {BROKEN_JSON}"
     assert err[3] == f"boilerstrip: {source}, line 5: not valid UTF-8 (byte 0xe9 at column 23)"
     assert "use --errors FILE to keep them" in err[5]
+
+
+def test_quiet_still_lists_bad_records_that_are_not_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = bad_jsonl(tmp_path)
+    argv = ["clean", str(source), "-o", str(tmp_path / "o.jsonl"), "--max-bytes", "2000", "-q"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"boilerstrip: {source}, line 2: invalid JSON: {BROKEN_JSON}"
+    assert summary("\n".join(err))["errors"] == 5
+
+
+def test_quiet_says_nothing_when_bad_records_are_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = bad_jsonl(tmp_path)
+    errors = tmp_path / "e.jsonl"
+    argv = ["clean", str(source), "-o", str(tmp_path / "o.jsonl"), "--errors", str(errors), "-q"]
+    assert main([*argv, "--max-bytes", "2000"]) == 0
+    assert capsys.readouterr().err == ""
+    assert len(read_jsonl(errors)) == 5
+
+
+def test_errors_file_that_is_the_output_under_another_name_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = bad_jsonl(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    argv = ["clean", str(source), "-o", str(tmp_path / "o.jsonl"), "--errors", "o.jsonl"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        "boilerstrip: error: o.jsonl: is both the output and the errors file\n"
+    )
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_wet_error_rows_keep_the_record_number_and_its_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    errors = tmp_path / "e.jsonl"
+    argv = ["clean", str(DATA / "sample.warc.wet"), "--errors", str(errors), "--max-bytes", "10"]
+    assert main(argv) == 0
+    rows = read_jsonl(errors)
+    assert [r["record"] for r in rows] == [2, 3, 4]  # record 1 is the warcinfo
+    assert [r["fields"]["url"] for r in rows] == [  # type: ignore[index]
+        f"https://news.example/{Path(n).stem}" for n in PAGE_FILES
+    ]
+    assert summary(capsys.readouterr().err)["errors"] == 3
+
+
+def test_text_output_of_unpaired_surrogates_is_valid_utf8(tmp_path: Path) -> None:
+    source = tmp_path / "s.jsonl"
+    source.write_text(json.dumps({"text": page("harbour.txt") + "\nBad \ud800 end."}) + "\n")
+    out = tmp_path / "o.txt"
+    assert main(["clean", str(source), "-o", str(out), "--output-format", "text", "-q"]) == 0
+    written = out.read_bytes().decode("utf-8")  # strict: raises on invalid UTF-8
+    assert "\ud800" not in written
 
 
 def test_binary_files_in_a_folder_are_errors_not_crashes(

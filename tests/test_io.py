@@ -7,6 +7,8 @@ import gzip
 import io
 import json
 import os
+import stat
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -299,15 +301,73 @@ def test_parquet_null_text_is_a_bad_row_and_a_missing_column_is_refused(tmp_path
 def test_atomic_file_appears_only_when_committed(tmp_path: Path) -> None:
     target = tmp_path / "out.jsonl"
     atomic = AtomicFile(target)
-    atomic.temp.write_text("partial")
+    atomic.writing.write_text("partial")
     assert not target.exists()
-    assert atomic.temp.parent == tmp_path
+    assert atomic.writing.parent == tmp_path
     atomic.discard()
     assert os.listdir(tmp_path) == []
     writer = JsonlWriter(target)
     writer.write({"a": 1})
     writer.discard()
     assert os.listdir(tmp_path) == []
+
+
+def test_output_through_a_link_replaces_the_file_and_keeps_the_link(tmp_path: Path) -> None:
+    target = tmp_path / "data" / "out.jsonl"
+    target.parent.mkdir()
+    target.write_text("old\n")
+    link = tmp_path / "latest.jsonl"
+    link.symlink_to(target)
+    writer = JsonlWriter(link)
+    writer.write({"a": 1})
+    writer.close()
+    assert link.is_symlink()
+    assert target.read_text() == '{"a": 1}\n'
+    assert sorted(os.listdir(target.parent)) == ["out.jsonl"]
+
+
+def test_output_to_a_dangling_link_creates_the_file_it_names(tmp_path: Path) -> None:
+    link = tmp_path / "out.jsonl"
+    link.symlink_to(tmp_path / "real.jsonl")
+    writer = JsonlWriter(link)
+    writer.write({"a": 1})
+    writer.close()
+    assert link.is_symlink()
+    assert (tmp_path / "real.jsonl").read_text() == '{"a": 1}\n'
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_output_to_a_named_pipe_is_written_into_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    writer = JsonlWriter(fifo)
+    writer.write({"a": 1})
+    writer.close()
+    reader.join(timeout=10)
+    assert received == [b'{"a": 1}\n']
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert os.listdir(tmp_path) == ["pipe"]
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_output_to_a_device_is_written_into_it() -> None:
+    writer = JsonlWriter(Path("/dev/null"))
+    writer.write({"a": 1})
+    writer.close()
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_device_is_an_error_naming_it() -> None:
+    writer = JsonlWriter(Path("/dev/full"))
+    with pytest.raises(OutputError, match=r"^/dev/full: cannot write: No space left on device"):
+        writer.write({"a": "x" * 100_000})
+        writer.close()
+    writer.discard()
+    assert stat.S_ISCHR(Path("/dev/full").stat().st_mode)
 
 
 def test_output_in_a_missing_folder_is_refused_by_name(tmp_path: Path) -> None:
