@@ -194,10 +194,10 @@ def parallel_map(
 
     The input is consumed lazily, ``chunk_size`` items at a time, with at
     most ``CHUNKS_IN_FLIGHT_PER_WORKER`` chunks per worker in flight. Closing
-    the generator early (``.close()``) cancels the chunks not yet started;
-    a chunk already started finishes, unread, and the workers stay for the
-    next call. An interrupt (Ctrl-C) or an exception raised by the input
-    iterable stops the worker processes.
+    the generator early (``.close()``), or an exception raised by the input
+    iterable, cancels the chunks not yet started; a chunk already started
+    finishes, unread, and the workers stay for the next call. An interrupt
+    (Ctrl-C) stops the worker processes.
 
     >>> [o.value for o in parallel_map(str.upper, ["a", "b"], n_jobs=1)]
     ['A', 'B']
@@ -251,15 +251,16 @@ def _map_in_processes(
                 # not be pickled): run its items one by one to save the others.
                 results = _rerun_singly(func, chunk, workers)
             yield from _outcomes(start, results)
-    except GeneratorExit:
-        # Closed early: drop the queued chunks. A chunk a worker has started
-        # runs to its end, unread (a few items' work), and the workers stay for
-        # the next call: stopping them here races with loky's own bookkeeping,
-        # which then fails in its manager thread (a traceback on stderr).
+    except (GeneratorExit, Exception):
+        # Closed early, or an error in the input: drop the queued chunks. A
+        # chunk a worker has started runs to its end, unread (a few items'
+        # work), and the workers stay for the next call: stopping them here
+        # races with loky's own bookkeeping, which then fails in its manager
+        # thread (a traceback on stderr).
         for _, _, future in in_flight:
             future.cancel()
         raise
-    except BaseException:  # Ctrl-C or an error in the input: stop the workers now
+    except BaseException:  # Ctrl-C: stop the workers now
         # No cancel() first: the shutdown fails the pending futures itself, and
         # fails in its manager thread on a future that was cancelled before it.
         executor.shutdown(wait=True, kill_workers=True)

@@ -113,6 +113,28 @@ def test_closing_early_while_workers_are_busy_leaves_no_thread_error(
     assert errors == []
 
 
+def numbers_then_error(count: int) -> Iterator[int]:
+    yield from range(count)
+    raise ValueError("bad input")
+
+
+def test_an_error_in_the_input_while_workers_are_busy_leaves_no_thread_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    errors: list[str] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(repr(args.exc_value)))
+    for _ in range(5):
+        outcomes = parallel_map(double_or_fail, numbers_then_error(7), n_jobs=2, chunk_size=1)
+        with pytest.raises(ValueError, match="bad input"):
+            list(outcomes)
+    # The workers are still usable, and loky's manager thread raised nothing.
+    assert [o.value for o in parallel_map(slow_double, range(20), n_jobs=2)] == list(
+        range(0, 40, 2)
+    )
+    time.sleep(0.5)
+    assert errors == []
+
+
 def test_in_process_mode_is_lazy_too() -> None:
     outcomes = parallel_map(double_or_fail, itertools.count(), n_jobs=1)
     assert [o.value for o in itertools.islice(outcomes, 3)] == [0, 2, 4]
