@@ -28,10 +28,10 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from boilerstrip import __version__
 from boilerstrip.batch import (
@@ -511,13 +511,13 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def _open_writer(plan: Plan, schema: Any) -> Writer:
+def _open_writer(plan: Plan, schema: Any, on_reject: Callable[[object, str], None]) -> Writer:
     if plan.folder:
         assert plan.path is not None
         return FolderWriter(plan.path)
     if plan.format is Format.PARQUET:
         assert plan.path is not None
-        return ParquetWriter(plan.path, schema=schema)
+        return ParquetWriter(plan.path, schema=schema, on_reject=on_reject)
     if plan.format is Format.JSONL:
         return JsonlWriter(plan.path)
     return TextWriter(plan.path)
@@ -581,6 +581,8 @@ class Tally:
     cleaned: int = 0
     empty: int = 0
     errors: int = 0
+    unkept: int = 0
+    """Errors written neither to --errors nor to the output (only listed on stderr)."""
 
 
 def _records(
@@ -688,12 +690,35 @@ def run_clean(args: argparse.Namespace) -> int:
     schema = _parquet_output_schema(args, inputs) if plan.format is Format.PARQUET else None
     out_field: str = args.output_field or args.text_field
 
-    writer = _open_writer(plan, schema)
     errors_writer: JsonlWriter | None = None
     tally = Tally()
     skipped: Counter[str] = Counter()
     progress = Progress(sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
     pending: deque[Record] = deque()
+
+    def bad(record: Record, reason: str, *, can_keep: bool = True) -> None:
+        tally.errors += 1
+        if errors_writer is not None:
+            errors_writer.write(_error_row(record, reason))
+            return
+        if args.keep_errors and can_keep:
+            writer.write(_kept_error_row(record, reason, out_field), text="", relative="")
+            return
+        tally.unkept += 1
+        if tally.unkept <= MAX_ERROR_LINES:  # even with --quiet: it is kept nowhere
+            progress.clear()
+            print(f"{PROG}: {record.where()}: {reason}", file=sys.stderr)
+
+    def reject(key: object, reason: str) -> None:
+        # A written row the output format could not take (Parquet): an error after all.
+        record, empty = cast(tuple[Record, bool], key)
+        if empty:
+            tally.empty -= 1
+        else:
+            tally.cleaned -= 1
+        bad(record, reason, can_keep=False)
+
+    writer = _open_writer(plan, schema, reject)
 
     def texts() -> Iterator[str | None]:
         for record in _records(args, inputs, stdin, skipped):
@@ -715,23 +740,17 @@ def run_clean(args: argparse.Namespace) -> int:
             if reason is None and not outcome.ok:
                 reason = f"cleaning failed: {outcome.error}"
             if reason is not None:
-                tally.errors += 1
-                if errors_writer is not None:
-                    errors_writer.write(_error_row(record, reason))
-                elif args.keep_errors:
-                    writer.write(_kept_error_row(record, reason, out_field), text="", relative="")
-                elif tally.errors <= MAX_ERROR_LINES:  # even with --quiet: it is not kept
-                    progress.clear()
-                    print(f"{PROG}: {record.where()}: {reason}", file=sys.stderr)
+                bad(record, reason)
                 continue
             result = outcome.value
             assert result is not None
-            if result.text.strip():
-                tally.cleaned += 1
-            else:
+            empty = not result.text.strip()
+            if empty:
                 tally.empty += 1
+            else:
+                tally.cleaned += 1
             row = _output_row(record, result, out_field=out_field, keep_errors=args.keep_errors)
-            writer.write(row, text=result.text, relative=record.relative)
+            writer.write(row, text=result.text, relative=record.relative, key=(record, empty))
         progress.clear()
         _check_not_interrupted()
         writer.close()
@@ -744,10 +763,9 @@ def run_clean(args: argparse.Namespace) -> int:
         if errors_writer is not None:
             errors_writer.discard()
         raise
-    lost = tally.errors and not (args.errors or args.keep_errors)
-    if lost or not args.quiet:
+    if tally.unkept or not args.quiet:
         _print_summary(tally, skipped, args, time.monotonic() - progress.started, progress.bytes)
-    if lost:
+    if tally.unkept:
         return EXIT_RUNTIME  # some records were neither written nor saved anywhere
     return EXIT_OK
 
@@ -764,8 +782,13 @@ def _print_summary(
         where = ""
     elif args.errors:
         where = f" (in {args.errors})"
-    elif args.keep_errors:
+    elif args.keep_errors and not tally.unkept:
         where = " (kept in the output with an 'error' field)"
+    elif args.keep_errors:
+        where = (
+            f" ({tally.errors - tally.unkept:,} kept in the output with an 'error' field, "
+            f"{tally.unkept:,} listed above)"
+        )
     else:
         where = " (listed above; use --errors FILE to keep them)"
     rate = tally.records / seconds if seconds > 0 else 0.0

@@ -756,8 +756,14 @@ class Writer(ABC):
     """Where cleaned records go. :meth:`close` completes the output; :meth:`discard` drops it."""
 
     @abstractmethod
-    def write(self, row: Mapping[str, Any], *, text: str, relative: str) -> None:
-        """Write one record: ``row`` for structured formats, ``text`` for text ones."""
+    def write(
+        self, row: Mapping[str, Any], *, text: str, relative: str, key: object = None
+    ) -> None:
+        """Write one record: ``row`` for structured formats, ``text`` for text ones.
+
+        ``key`` names the record to a writer that may reject it later (see
+        :class:`ParquetWriter`).
+        """
 
     @abstractmethod
     def close(self) -> None:
@@ -782,7 +788,9 @@ class JsonlWriter(Writer):
     def __init__(self, path: Path | None) -> None:
         self._sink = _ByteSink(path)
 
-    def write(self, row: Mapping[str, Any], *, text: str = "", relative: str = "") -> None:
+    def write(
+        self, row: Mapping[str, Any], *, text: str = "", relative: str = "", key: object = None
+    ) -> None:
         self._sink.write(json_line(row))
 
     def close(self) -> None:
@@ -820,7 +828,9 @@ class TextWriter(Writer):
         self._sink = _ByteSink(path)
         self._count = 0
 
-    def write(self, row: Mapping[str, Any], *, text: str, relative: str = "") -> None:
+    def write(
+        self, row: Mapping[str, Any], *, text: str, relative: str = "", key: object = None
+    ) -> None:
         prefix = DOCUMENT_SEPARATOR if self._count else ""
         self._count += 1
         ending = "\n" if text and not text.endswith("\n") else ""
@@ -844,7 +854,9 @@ class FolderWriter(Writer):
             raise OutputError(f"{root}: cannot create folder: {exc.strerror or exc}") from None
         self._current: _ByteSink | None = None
 
-    def write(self, row: Mapping[str, Any], *, text: str, relative: str) -> None:
+    def write(
+        self, row: Mapping[str, Any], *, text: str, relative: str, key: object = None
+    ) -> None:
         target = self.root / relative
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -869,41 +881,89 @@ class ParquetWriter(Writer):
     """Rows written ``PARQUET_ROW_GROUP_ROWS`` at a time as Parquet row groups.
 
     With ``schema`` (an Arrow schema) every row is cast to it; without, the
-    schema is taken from the first row group.
+    schema is taken from the first row group. A row that cannot be written
+    (a value of another type than its column's, text with an unpaired
+    surrogate) is passed to ``on_reject`` with the ``key`` it was written
+    with and the reason, and the other rows are written; without
+    ``on_reject`` such a row stops the output with an :class:`OutputError`.
     """
 
-    def __init__(self, path: Path, *, schema: Any = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        schema: Any = None,
+        on_reject: Callable[[object, str], None] | None = None,
+    ) -> None:
         self._pa = _require("pyarrow", "parquet", f"{path}: writing Parquet")
         self._pq = _require("pyarrow.parquet", "parquet", f"{path}: writing Parquet")
         self.path = path
         self._atomic = AtomicFile(path)
         self._schema = schema
+        self._on_reject = on_reject
         self._writer: Any = None
         self._rows: list[Mapping[str, Any]] = []
+        self._keys: list[object] = []
         self._written = 0
 
-    def write(self, row: Mapping[str, Any], *, text: str = "", relative: str = "") -> None:
+    def write(
+        self, row: Mapping[str, Any], *, text: str = "", relative: str = "", key: object = None
+    ) -> None:
         self._rows.append(row)
+        self._keys.append(key)
         if len(self._rows) >= PARQUET_ROW_GROUP_ROWS:
             self._flush()
 
     def _flush(self) -> None:
         if not self._rows:
             return
+        rows, keys = self._rows, self._keys
+        self._rows, self._keys = [], []
+        failures = (self._pa.ArrowException, TypeError, ValueError)
         try:
-            table = self._pa.Table.from_pylist(self._rows, schema=self._schema)
-        except (self._pa.ArrowException, TypeError, ValueError) as exc:
-            first = self._written + 1
-            raise OutputError(
-                f"{self.path}: rows {first}-{first + len(self._rows) - 1} do not fit the "
-                f"Parquet schema of the first rows: {exc}"
-            ) from None
+            table = self._pa.Table.from_pylist(rows, schema=self._schema)
+        except failures as exc:
+            if self._on_reject is None:
+                first = self._written + 1
+                raise OutputError(
+                    f"{self.path}: rows {first}-{first + len(rows) - 1} do not fit the "
+                    f"Parquet schema of the first rows: {exc}"
+                ) from None
+            table = self._table_of_fitting_rows(rows, keys)
+            if table is None:
+                return
         if self._writer is None:
             self._schema = table.schema
             self._writer = self._pq.ParquetWriter(str(self._atomic.writing), self._schema)
         self._writer.write_table(table)
-        self._written += len(self._rows)
-        self._rows = []
+        self._written += table.num_rows
+
+    def _table_of_fitting_rows(
+        self, rows: Sequence[Mapping[str, Any]], keys: Sequence[object]
+    ) -> Any:
+        """The rows that fit the schema (or, before the first row group, each
+        other), as a table; every other row goes to ``on_reject``."""
+        assert self._on_reject is not None
+        pa = self._pa
+        schema = self._schema
+        fitting: list[Mapping[str, Any]] = []
+        for row, key in zip(rows, keys, strict=True):
+            try:
+                one = pa.Table.from_pylist([row], schema=self._schema)
+                if self._schema is None:
+                    schema = (
+                        one.schema if schema is None else pa.unify_schemas([schema, one.schema])
+                    )
+            except (pa.ArrowException, TypeError, ValueError) as exc:
+                self._on_reject(key, f"cannot be written to Parquet: {exc}")
+                continue
+            fitting.append(row)
+        if not fitting:
+            return None
+        try:
+            return pa.Table.from_pylist(fitting, schema=schema)
+        except (pa.ArrowException, TypeError, ValueError) as exc:
+            raise OutputError(f"{self.path}: cannot write Parquet: {exc}") from None
 
     def close(self) -> None:
         self._flush()

@@ -206,6 +206,57 @@ def test_parquet_bad_rows_kept_with_an_error_column(
     assert summary(capsys.readouterr().err)["errors"] == 1
 
 
+def unfit_for_parquet(tmp_path: Path) -> Path:
+    """JSON lines of which the second has an unpaired surrogate and the fourth an id of
+    another type than the others: neither can go into a Parquet table with them."""
+    path = tmp_path / "unfit.jsonl"
+    rows = [
+        {"id": 1, "text": page("harbour.txt")},
+        {"id": 2, "text": page("world/marche.txt"), "note": "A lone \ud800 surrogate"},
+        {"id": 3, "text": "Share on Facebook"},
+        {"id": "four", "text": page("world/bibliothek.txt")},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_rows_parquet_cannot_take_go_to_the_errors_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    source = unfit_for_parquet(tmp_path)
+    out, errors = tmp_path / "out.parquet", tmp_path / "errors.jsonl"
+    assert main(["clean", str(source), "-o", str(out), "--errors", str(errors)]) == 0
+    table = pq.read_table(out)
+    assert table.column("id").to_pylist() == [1, 3]
+    assert table.column("text").to_pylist() == [
+        boilerstrip.clean(page("harbour.txt")),
+        boilerstrip.clean("Share on Facebook"),
+    ]
+    rows = read_jsonl(errors)
+    assert [(r["line"], r["fields"]["id"]) for r in rows] == [(2, 2), (4, "four")]  # type: ignore[index]
+    assert all(str(r["error"]).startswith("cannot be written to Parquet: ") for r in rows)
+    counts = summary(capsys.readouterr().err)
+    assert counts["records"] == counts["out"] + counts["errors"] == 4
+    assert counts["errors"] == 2
+
+
+@pytest.mark.parametrize("keep", [[], ["--keep-errors"]])
+def test_rows_parquet_cannot_take_are_listed_when_kept_nowhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], keep: list[str]
+) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    source = unfit_for_parquet(tmp_path)
+    out = tmp_path / "out.parquet"
+    assert main(["clean", str(source), "-o", str(out), "-q", *keep]) == 1
+    assert pq.read_table(out).column("id").to_pylist() == [1, 3]
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"boilerstrip: {source}, line 2: cannot be written to Parquet: ")
+    assert err[1].startswith(f"boilerstrip: {source}, line 4: cannot be written to Parquet: ")
+    counts = summary("\n".join(err))
+    assert (counts["records"], counts["out"], counts["errors"]) == (4, 2, 2)
+
+
 BROKEN_JSON = "Expecting property name enclosed in double quotes at column 2"
 
 
