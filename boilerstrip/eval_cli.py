@@ -11,8 +11,9 @@ second, errors), lists every page that could not be scored with the reason,
 and writes the same numbers, with per-page scores, as JSON.
 
 Exit status: 0 when the run finished (pages that failed are counted and
-listed, not fatal), 2 when it could not start (unknown dataset layout,
-missing peer package, unwritable JSON path).
+listed, not fatal); 1 when no system could score a single page, or the
+model cannot be loaded; 2 when the run could not start (unknown dataset
+layout, missing peer package, unwritable JSON path).
 """
 
 from __future__ import annotations
@@ -35,8 +36,25 @@ ALL_SYSTEMS = "all"
 """``--system all`` runs every system whose packages are installed."""
 
 EXIT_OK = 0
+EXIT_RUNTIME = 1
+"""No system scored a page, or the model could not be loaded."""
 EXIT_USAGE = 2
 """argparse's own status for bad arguments; used for every run that cannot start."""
+
+PREFIX = "boilerstrip: error:"
+"""How every error line starts, as in the other commands."""
+
+EVAL_EPILOG = """\
+examples:
+  boilerstrip eval data/cleaneval                       score boilerstrip
+  boilerstrip eval data/dragnet --system all --json dragnet.json
+  boilerstrip eval pages.jsonl --limit 100 --model my.joblib
+  boilerstrip eval data/l3s-gn1 --converter inscriptis --system boilerstrip justext
+
+A JSON Lines dataset has one page a line: its "text" or "html", and "gold",
+the text that should be kept. --json writes the table's numbers and every
+page's scores.
+"""
 
 
 def _positive_int(value: str) -> int:
@@ -66,6 +84,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "benchmark folder: Zyte 4-shingle F1/P/R with bootstrap deviations, word F1, "
             "snippet checks, block-level scores where the gold has blocks, speed and errors."
         ),
+        epilog=EVAL_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "dataset", metavar="DATASET_DIR", type=Path, help="benchmark folder (or JSON Lines file)"
@@ -100,11 +120,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PATH",
         help="model file for the boilerstrip system (default: the shipped one)",
     )
-    parser.add_argument("--json", dest="json_path", type=Path, metavar="OUT", help="write JSON")
+    parser.add_argument(
+        "--json",
+        dest="json_path",
+        type=Path,
+        metavar="OUT",
+        help="also write the scores, with every page's, as JSON to OUT",
+    )
     parser.add_argument(
         "--limit", type=_positive_int, metavar="N", help="read only the first N pages"
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress counter on stderr")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress counter on stderr")
     parser.set_defaults(func=run)
 
 
@@ -152,11 +178,15 @@ def run(args: argparse.Namespace) -> int:
     """Carry out ``boilerstrip eval`` with parsed arguments; return the exit status."""
     try:
         model = Model.load(args.model) if args.model else None
+    except BoilerstripError as error:  # no usable model
+        print(f"{PREFIX} {error}", file=sys.stderr)
+        return EXIT_RUNTIME
+    try:
         systems: list[System] = [
             make_system(name, model=model) for name in chosen_systems(args.systems)
         ]
-    except BoilerstripError as error:  # a missing peer package, or no usable model
-        print(f"boilerstrip eval: {error}", file=sys.stderr)
+    except BoilerstripError as error:  # a missing peer package
+        print(f"{PREFIX} {error}", file=sys.stderr)
         return EXIT_USAGE
     dataset_format = Format(args.format) if args.format else None
     converter = Converter(args.converter)
@@ -164,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
         records = iter_pages(args.dataset, format=dataset_format, limit=args.limit)
         detected = dataset_format.value if dataset_format else _detected_format(args.dataset)
     except (DatasetError, OSError) as error:
-        print(f"boilerstrip eval: {error}", file=sys.stderr)
+        print(f"{PREFIX} {error}", file=sys.stderr)
         return EXIT_USAGE
     progress = _Progress(
         sys.stderr, total=args.limit, enabled=not args.quiet and sys.stderr.isatty()
@@ -180,16 +210,20 @@ def run(args: argparse.Namespace) -> int:
         )
     except (DatasetError, OSError) as error:
         progress.close()
-        print(f"boilerstrip eval: {error}", file=sys.stderr)
+        print(f"{PREFIX} {error}", file=sys.stderr)
         return EXIT_USAGE
     progress.close()
     if args.json_path is not None:
         try:
             write_json(report, args.json_path)
         except OSError as error:
-            print(f"boilerstrip eval: cannot write {args.json_path}: {error}", file=sys.stderr)
+            reason = error.strerror or error
+            print(f"{PREFIX} {args.json_path}: cannot write: {reason}", file=sys.stderr)
             return EXIT_USAGE
     sys.stdout.write(format_report(report))
+    if all(system.pages_scored == 0 for system in report.systems):
+        print(f"{PREFIX} no page could be scored (see the errors above)", file=sys.stderr)
+        return EXIT_RUNTIME
     return EXIT_OK
 
 
@@ -253,16 +287,19 @@ def score_cells(report: SystemReport, *, plus_minus: str = "±") -> list[str]:
     ['84.7 ± 1.5', '90.0 ± 1.0', '80.0 ± 2.0', '85.0', '86.0', '-', '-', '4.0', '2']
     """
     shingles, words, snippets = report.shingles, report.words, report.snippets
+    scored = report.pages_scored > 0
 
     def with_std(value: float, std: float) -> str:
+        if not scored:
+            return NOT_APPLICABLE
         return f"{format_percent(value)}{plus_minus}{format_percent(std)}"
 
     return [
         with_std(shingles.f1, shingles.f1_std),
         with_std(shingles.precision, shingles.precision_std),
         with_std(shingles.recall, shingles.recall_std),
-        format_percent(words.f1),
-        format_percent(words.f1_median),
+        format_percent(words.f1 if scored else None),
+        format_percent(words.f1_median if scored else None),
         format_percent(snippets.with_share if snippets else None),
         format_percent(snippets.without_share if snippets else None),
         format_speed(report.pages_per_second),

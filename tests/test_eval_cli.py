@@ -200,6 +200,7 @@ def test_text_pages_blocks_and_per_system_errors(capsys: pytest.CaptureFixture[s
     assert c4[3].startswith(f"{100 * (1 + 5 / 9) / 2:.1f}±")
     assert c4[-2:] == ["2", "1"]
     resiliparse = next(line.split() for line in lines if line.startswith("resiliparse "))
+    assert resiliparse[1:6] == ["-"] * 5  # no page scored: no scores, not zeros
     assert resiliparse[-2:] == ["0", "3"]
     # Block gold of t3: title lost (fn), body kept (tp), related and noise removed (tn).
     assert "c4 blocks: 4 gold blocks, accuracy 75.0, content F1 66.7, noise F1 80.0" in lines
@@ -252,15 +253,26 @@ def test_model_option_scores_that_model(tmp_path: Path, toy: Model) -> None:
     assert system["pages"][0]["shingles"]["recall"] == pytest.approx(expected.recall)
 
 
-def test_missing_model_file_exits_2_naming_it(
+def test_missing_model_file_exits_1_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     missing = tmp_path / "nowhere.joblib"
     status = _main(["eval", str(FIXTURE), "--model", str(missing)])
-    assert status == 2
+    assert status == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert f"model file not found: {missing}" in err
+    assert err == f"boilerstrip: error: model file not found: {missing}\n"
+
+
+def test_nothing_scored_shows_no_scores_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = _main(["eval", str(JSONL), "--system", "resiliparse"])
+    assert status == 1
+    out, err = capsys.readouterr()
+    row = next(line.split() for line in out.splitlines() if line.startswith("resiliparse "))
+    assert row[1:6] == ["-"] * 5
+    assert err == "boilerstrip: error: no page could be scored (see the errors above)\n"
 
 
 def _compare_module() -> Any:
