@@ -217,6 +217,16 @@ examples:
 """
 
 
+def _add_max_bytes(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--max-bytes",
+        type=_non_negative,
+        default=DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"{what} (default: {DEFAULT_MAX_BYTES:,}; 0 = no limit)",
+    )
+
+
 def _non_negative(value: str) -> int:
     try:
         number = int(value)
@@ -308,13 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "--keep-title", action="store_true", help="keep the headline and standfirst too"
     )
-    clean.add_argument(
-        "--max-bytes",
-        type=_non_negative,
-        default=DEFAULT_MAX_BYTES,
-        metavar="N",
-        help=f"records over N bytes are errors (default: {DEFAULT_MAX_BYTES:,}; 0 = no limit)",
-    )
+    _add_max_bytes(clean, "records over N bytes are errors")
     errors = clean.add_mutually_exclusive_group()
     errors.add_argument(
         "--errors", metavar="FILE", help="write bad records to FILE (JSON lines, with reasons)"
@@ -350,6 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour the labels (default: auto, when stdout is a terminal)",
     )
     classify.add_argument("--model", metavar="PATH", help="model file (default: the shipped one)")
+    _add_max_bytes(classify, "refuse a file over N bytes")
     classify.set_defaults(func=run_classify)
 
     from boilerstrip import eval_cli
@@ -830,7 +835,7 @@ def run_classify(args: argparse.Namespace) -> int:
         stream = open_input(Path(name))
         source = name
     with contextlib.closing(stream):
-        record = next(read_text(stream, name=source, max_bytes=DEFAULT_MAX_BYTES))
+        record = next(read_text(stream, name=source, max_bytes=args.max_bytes))
     if record.text is None:
         raise InputError(f"{source}: {record.error}")
     from boilerstrip import core

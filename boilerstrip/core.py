@@ -31,6 +31,18 @@ def _check_text(text: object) -> str:
     return text
 
 
+def _model(model: object) -> Model:
+    """``model``, or the default model for ``None``."""
+    if model is None:
+        return default_model()
+    if not isinstance(model, Model):
+        raise TypeError(
+            f"model must be a boilerstrip Model (Model.load(path)) or None, "
+            f"got {type(model).__name__}"
+        )
+    return model
+
+
 WINDOW_CHARS = 500_000
 """A document longer than this is classified in windows of about this many
 characters: working memory stays bounded (a few hundred bytes a character)
@@ -143,7 +155,7 @@ def classify(text: str, *, model: Model | None = None) -> list[Decision]:
     doc = segment(_check_text(text))
     if not doc.blocks:
         return []
-    return decide(doc, model if model is not None else default_model())
+    return decide(doc, _model(model))
 
 
 def clean(text: str, *, keep_title: bool = False, model: Model | None = None) -> str:
@@ -161,7 +173,7 @@ def clean(text: str, *, keep_title: bool = False, model: Model | None = None) ->
     """
     # No Block or Decision objects and no kinds here: clean needs only the labels.
     blocks = cut(_check_text(text))
-    model = model if model is not None else default_model()
+    model = _model(model)
     if isinstance(blocks, Spans):
         if not blocks.texts:
             return ""
@@ -195,9 +207,11 @@ def clean_many(
 
     Each worker process loads the default model once (a ``model`` given here
     is sent to the workers with each batch instead). ``n_jobs=0`` uses every
-    core. A document that is not a ``str`` raises :class:`TypeError` when the
-    iterator reaches it; one whose cleaning fails raises
-    :class:`boilerstrip.batch.ItemError`, naming its position and the error.
+    core. ``texts`` itself being a ``str`` raises :class:`TypeError` at once
+    (it would be cleaned character by character); a document that is not a
+    ``str`` raises it when the iterator reaches it; one whose cleaning fails
+    raises :class:`boilerstrip.batch.ItemError`, naming its position and the
+    error.
 
     >>> pages = ["", "Share on Facebook\\nThe council agreed on Monday to repair the bridge."]
     >>> list(clean_many(pages))
@@ -205,10 +219,17 @@ def clean_many(
     """
     from boilerstrip.batch import parallel_map
 
+    if isinstance(texts, (str, bytes, bytearray)):
+        raise TypeError(
+            f"clean_many() expects an iterable of str documents, got one "
+            f"{type(texts).__name__}; for one document use clean(), or pass [text]"
+        )
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     if n_jobs < 0:
         raise ValueError(f"n_jobs must be 0 (every core) or more, got {n_jobs}")
+    if model is not None:
+        _model(model)  # a wrong type fails here, not in every worker
     outcomes = parallel_map(
         partial(_clean_item, keep_title=keep_title, model=model),
         (_check_text(text) for text in texts),

@@ -223,6 +223,8 @@ def decode_document(data: bytes) -> str:
     ValueError: not valid UTF-8 (byte 0xe9 at offset 3)
     """
     nul = data.find(b"\x00")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (nul != -1 and _looks_utf16(data)):
+        raise ValueError("UTF-16 text, not UTF-8: convert it first (iconv -f UTF-16 -t UTF-8 FILE)")
     if nul != -1:
         raise ValueError(f"binary data (NUL byte at offset {nul})")
     try:
@@ -232,6 +234,25 @@ def decode_document(data: bytes) -> str:
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+UTF16_SNIFF_BYTES = 1000
+"""Bytes looked at to tell UTF-16 text without a byte-order mark from binary data."""
+
+
+def _looks_utf16(data: bytes) -> bool:
+    r"""Whether ``data`` starts like UTF-16 text of a Latin script: a NUL in
+    almost every other byte (the high bytes of its characters), and few elsewhere.
+
+    >>> _looks_utf16("Hello world".encode("utf-16-le")), _looks_utf16(b"\x00\x01\x02\x03" * 9)
+    (True, False)
+    """
+    head = data[:UTF16_SNIFF_BYTES]
+    if len(head) < 8:
+        return False
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    high, low = max(even, odd), min(even, odd)
+    return high >= 0.9 * (len(head) // 2) and low <= 0.05 * (len(head) // 2)
 
 
 def _too_big(size: int, max_bytes: int) -> str:

@@ -246,12 +246,19 @@ class Model:
         import joblib
 
         p = Path(path)
+        if p.is_dir():
+            raise ModelError(f"{p}: is a folder, not a model file (a .joblib file)")
         if not p.is_file():
             raise ModelError(f"model file not found: {p}")
         try:
             payload = joblib.load(p)
         except Exception as exc:
-            raise ModelError(f"cannot read model file {p}: {exc}") from exc
+            # Unpickling a file that is no pickle fails with whatever error
+            # its first bytes lead to (KeyError: 154, IndexError...).
+            raise ModelError(
+                f"{p} is not a boilerstrip model file (cannot unpickle it: "
+                f"{type(exc).__name__}: {exc})"
+            ) from exc
         if not isinstance(payload, dict) or "format_version" not in payload:
             raise ModelError(f"{p} is not a boilerstrip model file")
         try:

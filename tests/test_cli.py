@@ -536,6 +536,13 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "records in = records out + errors" in help_text
 
 
+def test_classify_refuses_a_file_over_its_max_bytes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["classify", str(NATO), "--max-bytes", "100"]) == 2
+    assert capsys.readouterr().err == (
+        f"boilerstrip: error: {NATO}: larger than the limit of 100 bytes (--max-bytes)\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("argv", "code", "message"),
     [

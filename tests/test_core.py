@@ -251,6 +251,24 @@ def test_non_str_raises_type_error_naming_the_type(
         list(clean_many([value]))  # type: ignore[list-item]
 
 
+@pytest.mark.parametrize("texts", ["one page", b"one page", bytearray(b"page")])
+def test_clean_many_of_one_string_is_refused_not_cleaned_letter_by_letter(
+    texts: object,
+) -> None:
+    with pytest.raises(TypeError, match=rf"got one {type(texts).__name__}; for one document"):
+        clean_many(texts)  # type: ignore[arg-type]
+
+
+def test_a_model_that_is_not_a_model_is_refused_naming_its_type() -> None:
+    message = r"model must be a boilerstrip Model \(Model.load\(path\)\) or None, got str"
+    with pytest.raises(TypeError, match=message):
+        clean(SENTENCE, model="model.joblib")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=message):
+        classify(SENTENCE, model="model.joblib")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=message):
+        clean_many([SENTENCE], model="model.joblib")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("text", ["", " ", "\n\n", " \t\r\n \u3000\u2028 "])
 def test_empty_and_blank_text_give_empty_output(toy: Model, text: str) -> None:
     assert clean(text, model=toy) == ""

@@ -138,7 +138,23 @@ def test_decode_document_accepts_utf8_and_refuses_binary() -> None:
     with pytest.raises(ValueError, match=r"^binary data \(NUL byte at offset 3\)$"):
         decode_document(b"PNG\x00\x01\x02")
     with pytest.raises(ValueError, match=r"^not valid UTF-8 \(byte 0xff at offset 0\)$"):
-        decode_document(b"\xff\xfe")
+        decode_document(b"\xff\xfa")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "Zürich, Montag.".encode("utf-16"),  # with a byte-order mark
+        "Zürich, Montag: the council met.".encode("utf-16-le"),
+        "Zürich, Montag: the council met.".encode("utf-16-be"),
+        b"\xff\xfe",
+    ],
+    ids=["bom", "le", "be", "bom-only"],
+)
+def test_utf16_text_is_named_as_such(data: bytes) -> None:
+    message = r"^UTF-16 text, not UTF-8: convert it first \(iconv -f UTF-16 -t UTF-8 FILE\)$"
+    with pytest.raises(ValueError, match=message):
+        decode_document(data)
 
 
 def test_text_reader_gives_one_document_or_one_error() -> None:

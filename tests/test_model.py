@@ -119,14 +119,23 @@ def test_missing_file_raises_model_error_naming_the_path(tmp_path: Path) -> None
 
 
 def test_directory_is_not_a_model_file(tmp_path: Path) -> None:
-    with pytest.raises(ModelError, match=re.escape(str(tmp_path))):
+    message = f"{tmp_path}: is a folder, not a model file (a .joblib file)"
+    with pytest.raises(ModelError, match=f"^{re.escape(message)}$"):
         Model.load(tmp_path)
 
 
-def test_text_file_raises_model_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "content",
+    [b"this is not a model\n", bytes(range(256)), b"\x9a\x00junk"],
+    ids=["text", "bytes", "junk"],
+)
+def test_file_that_is_no_pickle_raises_model_error_saying_so(
+    tmp_path: Path, content: bytes
+) -> None:
     path = tmp_path / "notes.txt"
-    path.write_text("this is not a model\n", encoding="utf-8")
-    with pytest.raises(ModelError, match=re.escape(str(path))) as info:
+    path.write_bytes(content)
+    prefix = f"{path} is not a boilerstrip model file (cannot unpickle it: "
+    with pytest.raises(ModelError, match=f"^{re.escape(prefix)}") as info:
         Model.load(path)
     assert not isinstance(info.value, ModelVersionError)
 
