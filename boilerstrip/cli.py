@@ -664,12 +664,12 @@ def _error_row(record: Record, reason: str) -> dict[str, Any]:
 
 
 def _kept_error_row(record: Record, reason: str, out_field: str) -> dict[str, Any]:
-    if record.fields:
-        row = dict(record.fields)
-        row[out_field] = None
-        row["error"] = reason
-        return row
-    return _error_row(record, reason)
+    """A bad record as it stays in the output: its own fields when it has any (else
+    where it came from and its raw text), the output field empty, and the reason."""
+    row = dict(record.fields) if record.fields else _error_row(record, reason)
+    row[out_field] = None
+    row["error"] = reason
+    return row
 
 
 def run_clean(args: argparse.Namespace) -> int:

@@ -360,7 +360,14 @@ def test_keep_errors_leaves_bad_records_in_place(tmp_path: Path) -> None:
         True,
     ]
     assert rows[2] == {"id": 3, "content": "no text", "text": None, "error": "no field 'text'"}
-    assert rows[1]["line"] == 2
+    assert rows[1] == {
+        "source": str(tmp_path / "mixed.jsonl"),
+        "line": 2,
+        "error": f"invalid JSON: {BROKEN_JSON}",
+        "raw": "{broken",
+        "text": None,
+    }
+    assert all("text" in r and "error" in r for r in rows)
 
 
 def test_without_errors_file_bad_records_are_listed_on_stderr(
