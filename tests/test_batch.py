@@ -96,21 +96,27 @@ def test_input_is_read_lazily_with_a_bounded_number_of_chunks_in_flight() -> Non
     outcomes.close()
 
 
-def test_closing_early_while_workers_are_busy_leaves_no_thread_error(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def thread_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Exceptions raised in any thread (loky's manager thread among them) during the
+    test; after it, the workers must still work and no thread may have raised."""
     errors: list[str] = []
     monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(repr(args.exc_value)))
-    for _ in range(5):
-        outcomes = parallel_map(slow_double, itertools.count(), n_jobs=2, chunk_size=8)
-        assert [o.value for o in itertools.islice(outcomes, 10)] == list(range(0, 20, 2))
-        outcomes.close()  # chunks are running and queued
-    # The workers are still usable, and loky's manager thread raised nothing.
+    yield errors
     assert [o.value for o in parallel_map(slow_double, range(20), n_jobs=2)] == list(
         range(0, 40, 2)
     )
     time.sleep(0.5)
     assert errors == []
+
+
+def test_closing_early_while_workers_are_busy_leaves_no_thread_error(
+    thread_errors: list[str],
+) -> None:
+    for _ in range(5):
+        outcomes = parallel_map(slow_double, itertools.count(), n_jobs=2, chunk_size=8)
+        assert [o.value for o in itertools.islice(outcomes, 10)] == list(range(0, 20, 2))
+        outcomes.close()  # chunks are running and queued
 
 
 def numbers_then_error(count: int) -> Iterator[int]:
@@ -119,20 +125,12 @@ def numbers_then_error(count: int) -> Iterator[int]:
 
 
 def test_an_error_in_the_input_while_workers_are_busy_leaves_no_thread_error(
-    monkeypatch: pytest.MonkeyPatch,
+    thread_errors: list[str],
 ) -> None:
-    errors: list[str] = []
-    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(repr(args.exc_value)))
     for _ in range(5):
         outcomes = parallel_map(double_or_fail, numbers_then_error(7), n_jobs=2, chunk_size=1)
         with pytest.raises(ValueError, match="bad input"):
             list(outcomes)
-    # The workers are still usable, and loky's manager thread raised nothing.
-    assert [o.value for o in parallel_map(slow_double, range(20), n_jobs=2)] == list(
-        range(0, 40, 2)
-    )
-    time.sleep(0.5)
-    assert errors == []
 
 
 def test_in_process_mode_is_lazy_too() -> None:
