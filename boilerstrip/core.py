@@ -75,7 +75,7 @@ def _predict(doc: Document, model: Model, *, kinds: bool) -> tuple[FloatArray, I
             noise = np.flatnonzero(probs[inner].argmax(axis=1) == LABELS.index(Label.NOISE))
             if noise.size:
                 subset = features.subset(noise + (keep_lo - lo))
-                kind_index[keep_lo + noise] = model.kind_probabilities(subset).argmax(axis=1)
+                kind_index[keep_lo + noise] = model.kind_scores(subset).argmax(axis=1)
     return final, kind_index
 
 

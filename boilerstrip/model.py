@@ -206,9 +206,11 @@ class Model:
         noise split into short and prose noise)."""
         return self.blocks.probabilities(features.dense, features)
 
-    def kind_probabilities(self, features: Features) -> FloatArray:
-        """P(kind) for each block over :attr:`kind_labels` (meaningful for noise blocks)."""
-        return self.kinds.probabilities(features.dense, features)
+    def kind_scores(self, features: Features) -> FloatArray:
+        """A score for each block and each of :attr:`kind_labels` (meaningful for
+        noise blocks): the highest names the block's kind. The kind classifier
+        is a linear SVM, so the scores are margins, not probabilities."""
+        return self.kinds.scores(features.dense, features)
 
     def save(self, path: str | Path) -> None:
         """Write the model to ``path`` (joblib, compressed)."""
