@@ -37,6 +37,7 @@ from functools import cache, cached_property
 import numpy as np
 import numpy.typing as npt
 
+from boilerstrip.arrays import shift_rows
 from boilerstrip.types import Document, Spans
 
 FloatArray = npt.NDArray[np.float64]
@@ -627,17 +628,10 @@ def extract(doc: Document | Spans, *, vocabulary: Vocabulary | None = None) -> F
         dense[:, j] = self_cols[name]
     near = dense[:, _NEIGHBOUR_INDEX]
     present_col = n_self + n_near * len(NEIGHBOUR_OFFSETS)
+    everywhere = np.ones(n_blocks)
     for k, off in enumerate(NEIGHBOUR_OFFSETS):
-        part = dense[:, n_self + k * n_near : n_self + (k + 1) * n_near]
-        present = dense[:, present_col + k]
-        lo, hi = max(0, -off), min(n_blocks, n_blocks - off)
-        part[:lo] = 0.0
-        part[max(hi, lo) :] = 0.0
-        present[:lo] = 0.0
-        present[max(hi, lo) :] = 0.0
-        if hi > lo:
-            part[lo:hi] = near[lo + off : hi + off]
-            present[lo:hi] = 1.0
+        shift_rows(dense[:, n_self + k * n_near : n_self + (k + 1) * n_near], near, off)
+        shift_rows(dense[:, present_col + k], everywhere, off)
 
     index = np.arange(n_blocks, dtype=np.float64)
     rel_index = index / max(n_blocks - 1, 1)
@@ -861,8 +855,7 @@ def _has_match(needles: tuple[str, ...], lowered: bytes, owner: IntArray, n: int
     """
     out = np.zeros(n)
     starts: list[int] = []
-    for needle in needles:
-        encoded = needle.encode("latin-1")
+    for encoded in _latin1(needles):
         at = lowered.find(encoded)
         while at >= 0:
             starts.append(at)
@@ -870,6 +863,11 @@ def _has_match(needles: tuple[str, ...], lowered: bytes, owner: IntArray, n: int
     if starts:
         out[owner[np.asarray(starts, dtype=np.int64)]] = 1.0
     return out
+
+
+@cache
+def _latin1(needles: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(needle.encode("latin-1") for needle in needles)
 
 
 def lexicon_table(hashes: UIntArray) -> npt.NDArray[np.bool_]:

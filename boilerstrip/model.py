@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from boilerstrip.arrays import clip
 from boilerstrip.errors import ModelError, ModelVersionError
 from boilerstrip.features import DENSE_NAMES, HASH_BITS, Features, Vocabulary
 from boilerstrip.smooth import FIRST_STAGE_CLASSES, context_width
@@ -77,10 +78,7 @@ def standardise(values: FloatArray, mean: FloatArray, scale: FloatArray) -> Floa
     [[0.0, 4.0]]
     """
     z: FloatArray = (values - mean) / scale
-    # Two ufuncs: np.clip costs more on arrays of a page's size.
-    np.maximum(z, -Z_CLIP, out=z)
-    np.minimum(z, Z_CLIP, out=z)
-    return z
+    return clip(z, -Z_CLIP, Z_CLIP, out=z)
 
 
 @dataclass(frozen=True)
@@ -165,9 +163,7 @@ class Network:
 
 def one_vs_rest(scores: FloatArray) -> FloatArray:
     """Probabilities from one-vs-rest logistic scores, as scikit-learn normalises them."""
-    clipped = np.maximum(scores, -30.0)
-    np.minimum(clipped, 30.0, out=clipped)
-    p = 1.0 / (1.0 + np.exp(-clipped))
+    p = 1.0 / (1.0 + np.exp(-clip(scores, -30.0, 30.0)))
     total = p.sum(axis=1, keepdims=True)
     total[total == 0.0] = 1.0
     out: FloatArray = p / total

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from boilerstrip.arrays import clip, shift_rows
 from boilerstrip.features import ContentWords
 
 FloatArray = npt.NDArray[np.float64]
@@ -90,18 +91,13 @@ def context_inputs(probs: FloatArray, dense: FloatArray, words: ContentWords) ->
     out = np.empty((n, context_width(dense.shape[1])))
     # Each neighbour's odds: the page's odds shifted, zero past either end.
     odds = np.empty((n, ODDS_PER_BLOCK))
-    log_p = np.log(_floored(probs))
-    log_noise = np.log(_floored(probs[:, SHORT_NOISE] + probs[:, PROSE_NOISE]))
+    log_p = np.log(clip(probs, PROB_FLOOR, 1.0))
+    log_noise = np.log(clip(probs[:, SHORT_NOISE] + probs[:, PROSE_NOISE], PROB_FLOOR, 1.0))
     np.subtract(log_p[:, 0], log_noise, out=odds[:, 0])
     np.subtract(log_p[:, 1], log_noise, out=odds[:, 1])
     np.subtract(log_p[:, PROSE_NOISE], log_p[:, 0], out=odds[:, 2])
     for k, off in enumerate(range(-WINDOW, WINDOW + 1)):
-        window = out[:, k * ODDS_PER_BLOCK : (k + 1) * ODDS_PER_BLOCK]
-        lo, hi = max(0, -off), min(n, n - off)
-        window[:lo] = 0.0
-        window[max(hi, lo) :] = 0.0
-        if hi > lo:
-            window[lo:hi] = odds[lo + off : hi + off]
+        shift_rows(out[:, k * ODDS_PER_BLOCK : (k + 1) * ODDS_PER_BLOCK], odds, off)
     body = probs[:, 0]
     total = max(float(body.sum()), PROB_FLOOR)
     col = ODDS_PER_BLOCK * (2 * WINDOW + 1)
@@ -114,14 +110,6 @@ def context_inputs(probs: FloatArray, dense: FloatArray, words: ContentWords) ->
     out[:, col + 3] = np.abs(np.arange(n) - best) / max(n, 1)
     out[:, col + 4 : col + 6] = topic_support(body, words)
     out[:, col + N_PAGE_SUMMARIES :] = dense
-    return out
-
-
-def _floored(probs: FloatArray) -> FloatArray:
-    """``probs`` clipped to ``[PROB_FLOOR, 1]``, with two ufuncs (``np.clip`` costs
-    more on arrays of a page's size)."""
-    out: FloatArray = np.maximum(probs, PROB_FLOOR)
-    np.minimum(out, 1.0, out=out)
     return out
 
 
