@@ -37,6 +37,9 @@ from typing import Any
 
 # Run from a checkout without installing: the package is next to this folder.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_section
 
 from boilerstrip.convert import DEFAULT_CONVERTER, Converter
 from boilerstrip.datasets import EVAL_ONLY_DATASETS, DatasetError, detect_format, iter_pages
@@ -273,13 +276,7 @@ def quality_section(
 
 def write_results_md(section: str, path: Path = RESULTS_MD) -> None:
     """Replace the quality section of ``path``, or add it; other sections are kept."""
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    start, end = current.find(START_MARKER), current.find(END_MARKER)
-    if start != -1 and end > start:
-        updated = current[:start] + section.rstrip("\n") + current[end + len(END_MARKER) :]
-    else:
-        updated = current.rstrip("\n") + "\n\n" + section
-    path.write_text(updated if updated.endswith("\n") else updated + "\n", encoding="utf-8")
+    write_section(section, path, start=START_MARKER, end=END_MARKER)
 
 
 # ---------------------------------------------------------------------------

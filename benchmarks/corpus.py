@@ -21,6 +21,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -82,3 +83,25 @@ def write_jsonl(path: Path, rows: Iterable[Any]) -> None:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     os.replace(temp, path)
+
+
+def write_section(section: str, results: Path, *, start: str, end: str) -> None:
+    """Put ``section`` (which begins with ``start`` and ends with ``end``) in place
+    of the part of ``results`` between those markers, or append it; the rest of
+    the file stays. A missing file is created with a heading. The file is
+    replaced whole (a temporary file, then a rename), so a reader never sees
+    half of it.
+    """
+    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n\n"
+    at, until = text.find(start), text.find(end)
+    if at != -1 and until > at:
+        text = text[:at] + section.rstrip("\n") + text[until + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    if not text.endswith("\n"):
+        text += "\n"
+    fd, temp = tempfile.mkstemp(dir=results.parent, prefix=".RESULTS.", suffix=".part")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.chmod(temp, 0o644)
+    os.replace(temp, results)

@@ -36,14 +36,13 @@ import argparse
 import functools
 import os
 import platform
-import re
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus import TRAIN_HTML, html_files, read_html, read_jsonl, write_jsonl
+from corpus import TRAIN_HTML, html_files, read_html, read_jsonl, write_jsonl, write_section
 
 DEFAULT_DATA = Path("/work/shared/data")
 DEFAULT_CACHE = Path("/tmp/boilerstrip-bench/spark-overhead-texts.jsonl")
@@ -271,17 +270,6 @@ def render(runs: list[Run], *, pages: list[str], loads: list[str], model_file: P
     return "\n".join(lines)
 
 
-def write_section(section: str, results: Path) -> None:
-    """Replace this script's section of ``results`` (or append it), leaving the rest."""
-    old = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
-    pattern = re.compile(re.escape(START_MARK) + ".*?" + re.escape(END_MARK), re.DOTALL)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section, old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + section + "\n"
-    results.write_text(new, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -312,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     section = render(runs, pages=pages, loads=loads, model_file=args.model)
     print(section)
     if not args.no_write:
-        write_section(section, args.results)
+        write_section(section, args.results, start=START_MARK, end=END_MARK)
     return 0
 
 

@@ -29,14 +29,13 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from corpus import ALL_HTML, html_files, read_html, read_jsonl, write_jsonl
+from corpus import ALL_HTML, html_files, read_html, read_jsonl, write_jsonl, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -396,21 +395,6 @@ def _section(
     return "\n".join(lines) + "\n"
 
 
-def write_section(section: str, results: Path) -> None:
-    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
-    if START_MARK in text and END_MARK in text:
-        before = text[: text.index(START_MARK)]
-        after = text[text.index(END_MARK) + len(END_MARK) :].lstrip("\n")
-        text = before + section + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    fd, temp = tempfile.mkstemp(dir=results.parent, prefix=".RESULTS.", suffix=".part")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.chmod(temp, 0o644)
-    os.replace(temp, results)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("data_dir", type=Path, help="folder with the benchmark sets")
@@ -483,7 +467,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(section)
     if not args.no_write:
-        write_section(section, args.results)
+        write_section(section, args.results, start=START_MARK, end=END_MARK)
     return 0
 
 
