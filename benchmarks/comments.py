@@ -11,7 +11,9 @@ them out. For the pages with comments, this script reads the HTML, converts it
 to text with boilerstrip's default converter (as ``compare.py`` does), runs
 each system, and splits the 4-shingles of its output into those of the
 article, those found only in the comments, and the rest; it also gives the
-share of the comments' shingles each system kept.
+share of the comments' shingles each system kept. Over all pages, it gives each
+system's F1 as is and with its output lines that are mostly comments taken out:
+what telling comments apart would be worth.
 
 The results replace the section between ``<!-- comments:start -->`` and
 ``<!-- comments:end -->`` in ``benchmarks/RESULTS.md`` (``--no-write`` prints
@@ -25,7 +27,7 @@ import platform
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,9 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from corpus import write_section
 
 from boilerstrip.convert import html_to_text
-from boilerstrip.datasets._io import find_files, read_html, read_text
+from boilerstrip.datasets._io import find_files, lines, read_html, read_text
 from boilerstrip.datasets.dragnet import GOLD_DIR, GOLD_SUFFIX, HTML_DIR, split_main_and_comments
-from boilerstrip.evaluate import shingles
+from boilerstrip.evaluate import ShingleCounts, shingle_counts, shingle_score, shingles
 from boilerstrip.peers import SystemName, is_available, make_system
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -57,6 +59,10 @@ class Tally:
     comments_total: int = 0
     pages: int = 0
     errors: Counter[str] = field(default_factory=Counter)
+    as_is: list[ShingleCounts] = field(default_factory=list)
+    """Every Dragnet page's shingle counts against the article, as the system left it."""
+    without_comments: list[ShingleCounts] = field(default_factory=list)
+    """The same with the output lines that are mostly comment shingles taken out."""
 
     @property
     def output(self) -> int:
@@ -64,24 +70,35 @@ class Tally:
         return self.article + self.comments + self.other
 
 
-def pages_with_comments(dragnet: Path) -> list[tuple[str, Path, str, str]]:
-    """``(page id, HTML path, article, comments)`` of every page whose gold has comments."""
+def dragnet_pages(dragnet: Path) -> list[tuple[Path, str, str]]:
+    """``(HTML path, article, comments)`` of every page; comments are ``""`` where
+    the gold has none."""
     htmls = find_files(dragnet / HTML_DIR, ".html")
     golds = find_files(dragnet / GOLD_DIR, GOLD_SUFFIX)
     out = []
     for page_id in sorted(htmls.keys() & golds.keys()):
         article, comments = split_main_and_comments(read_text(golds[page_id]))
-        if comments.strip():
-            out.append((page_id, htmls[page_id], article, comments))
+        out.append((htmls[page_id], lines(article), comments.strip()))
     return out
 
 
+def drop_comment_lines(output: str, comment_shingles: Container[tuple[str, ...]]) -> str:
+    """``output`` without its lines of which at least half the shingles are comments'."""
+    kept = []
+    for line in output.split("\n"):
+        counts = shingles(line)
+        total = sum(counts.values())
+        if not total or 2 * sum(n for s, n in counts.items() if s in comment_shingles) < total:
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def tally(system_names: Sequence[str], dragnet: Path) -> tuple[dict[str, Tally], int]:
-    """Each system's :class:`Tally` over the pages with comments, and the number of pages."""
+    """Each system's :class:`Tally`, and the number of pages with comments."""
     systems = {name: make_system(name) for name in system_names}
     tallies = {name: Tally() for name in system_names}
-    pages = pages_with_comments(dragnet)
-    for _page_id, html_path, article, comments in pages:
+    pages = dragnet_pages(dragnet)
+    for html_path, article, comments in pages:
         html = read_html(html_path)
         text = html_to_text(html)
         in_article = shingles(article)
@@ -91,10 +108,18 @@ def tally(system_names: Sequence[str], dragnet: Path) -> tuple[dict[str, Tally],
         for name, system in systems.items():
             counts = tallies[name]
             try:
-                output = shingles(system.extract(text=text, html=html))
+                extracted = system.extract(text=text, html=html)
             except Exception as error:  # a peer's failure on one page is counted, not fatal
                 counts.errors[type(error).__name__] += 1
                 continue
+            counts.as_is.append(shingle_counts(article, extracted))
+            if not comments:
+                counts.without_comments.append(counts.as_is[-1])
+                continue
+            counts.without_comments.append(
+                shingle_counts(article, drop_comment_lines(extracted, only_comments))
+            )
+            output = shingles(extracted)
             counts.pages += 1
             for shingle, n in output.items():
                 if shingle in in_article:
@@ -105,7 +130,11 @@ def tally(system_names: Sequence[str], dragnet: Path) -> tuple[dict[str, Tally],
                     counts.other += n
             counts.comments_total += sum(only_comments.values())
             counts.comments_kept += sum(min(n, output[s]) for s, n in only_comments.items())
-    return tallies, len(pages)
+    return tallies, sum(1 for _, _, comments in pages if comments)
+
+
+def _f1(pages: list[ShingleCounts]) -> str:
+    return f"{100 * shingle_score(pages, resamples=0).f1:.1f}" if pages else "-"
 
 
 def _percent(part: int, whole: int) -> str:
@@ -129,15 +158,22 @@ def section(tallies: dict[str, Tally], n_pages: int, command: str, seconds: floa
         "comments, any other as other noise. *Comments kept* is the share of the "
         "comments' own shingles found in the output.",
         "",
-        "| system | pages | output shingles | article % | comments % | other % | comments kept % |",
-        "|---|---|---|---|---|---|---|",
+        "The last two columns score every Dragnet page (4-shingle F1 against the article, as "
+        "in the quality section): as the system left it, and with the output lines of which "
+        "half the shingles or more are comments' taken out, which is what telling comments "
+        "apart would be worth.",
+        "",
+        "| system | pages | output shingles | article % | comments % | other % "
+        "| comments kept % | F1 all pages | F1 without comment lines |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, t in tallies.items():
         errors = f" ({sum(t.errors.values())} failed)" if t.errors else ""
         lines.append(
             f"| {name} | {t.pages}{errors} | {t.output:,} | {_percent(t.article, t.output)} "
             f"| {_percent(t.comments, t.output)} | {_percent(t.other, t.output)} "
-            f"| {_percent(t.comments_kept, t.comments_total)} |"
+            f"| {_percent(t.comments_kept, t.comments_total)} "
+            f"| {_f1(t.as_is)} | {_f1(t.without_comments)} |"
         )
     lines.append(END_MARK)
     return "\n".join(lines) + "\n"
