@@ -49,7 +49,7 @@ DEFAULT_SYSTEMS = ("boilerstrip", "justext", "trafilatura", "all-text")
 
 
 @dataclass
-class Tally:
+class Origins:
     """4-shingles of one system's output on the pages with comments, by origin."""
 
     article: int = 0
@@ -93,10 +93,10 @@ def drop_comment_lines(output: str, comment_shingles: Container[tuple[str, ...]]
     return "\n".join(kept)
 
 
-def tally(system_names: Sequence[str], dragnet: Path) -> tuple[dict[str, Tally], int]:
-    """Each system's :class:`Tally`, and the number of pages with comments."""
+def tally(system_names: Sequence[str], dragnet: Path) -> tuple[dict[str, Origins], int]:
+    """Each system's :class:`Origins`, and the number of pages with comments."""
     systems = {name: make_system(name) for name in system_names}
-    tallies = {name: Tally() for name in system_names}
+    tallies = {name: Origins() for name in system_names}
     pages = dragnet_pages(dragnet)
     for html_path, article, comments in pages:
         html = read_html(html_path)
@@ -141,7 +141,7 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}" if whole else "-"
 
 
-def section(tallies: dict[str, Tally], n_pages: int, command: str, seconds: float) -> str:
+def section(tallies: dict[str, Origins], n_pages: int, command: str, seconds: float) -> str:
     """The Markdown section for RESULTS.md."""
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     lines = [
