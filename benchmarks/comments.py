@@ -109,9 +109,9 @@ def tally(system_names: Sequence[str], dragnet: Path) -> tuple[dict[str, Origins
             counts = tallies[name]
             try:
                 extracted = system.extract(text=text, html=html)
-            except Exception as error:  # a peer's failure on one page is counted, not fatal
+            except Exception as error:  # a peer's failure on a page is counted, not fatal
                 counts.errors[type(error).__name__] += 1
-                continue
+                extracted = ""  # and scored as what its user gets: nothing
             counts.as_is.append(shingle_counts(article, extracted))
             if not comments:
                 counts.without_comments.append(counts.as_is[-1])
@@ -168,7 +168,7 @@ def section(tallies: dict[str, Origins], n_pages: int, command: str, seconds: fl
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, t in tallies.items():
-        errors = f" ({sum(t.errors.values())} failed)" if t.errors else ""
+        errors = f" ({sum(t.errors.values())} failed, scored empty)" if t.errors else ""
         lines.append(
             f"| {name} | {t.pages}{errors} | {t.output:,} | {_percent(t.article, t.output)} "
             f"| {_percent(t.comments, t.output)} | {_percent(t.other, t.output)} "
