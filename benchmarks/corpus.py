@@ -5,6 +5,9 @@ into page text once and cache it (with the pages made from it) as JSON Lines
 outside the repository. They differ in which sets they read, the converter,
 and how they cut pages; what they share is here.
 
+Every benchmark script writes its own section of ``RESULTS.md`` with
+:func:`write_section`.
+
 Example::
 
     files = html_files(Path("../shared/data"), TRAIN_HTML)
