@@ -186,6 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--systems",
         nargs="+",
         default=list(DEFAULT_SYSTEMS),
+        choices=[s.value for s in SystemName],
+        metavar="SYSTEM",
         help=f"systems to compare (default: {' '.join(DEFAULT_SYSTEMS)}; "
         f"choices: {' '.join(s.value for s in SystemName)})",
     )
