@@ -37,7 +37,7 @@ from functools import cache, cached_property
 import numpy as np
 import numpy.typing as npt
 
-from boilerstrip.arrays import shift_rows
+from boilerstrip.arrays import Pages
 from boilerstrip.types import Document, Spans
 
 FloatArray = npt.NDArray[np.float64]
@@ -223,7 +223,9 @@ class ContentWords:
 
     The context stage weighs them by the blocks' body probabilities to tell how
     much of the page's likely body shares a block's topic. Entries are sorted
-    by slot.
+    by slot. For a batch of pages (:func:`extract_pages`) the slot of a word on
+    page ``p`` is ``p * 2**LEXICON_BITS`` plus its lexicon slot, so that the
+    same word on two pages is two words.
     """
 
     rows: IntArray
@@ -237,7 +239,8 @@ class ContentWords:
 
 @dataclass(frozen=True, slots=True)
 class Features:
-    """Features of every block of one document.
+    """Features of every block of one document, or of a batch of documents
+    (their blocks one page after another, see :func:`extract_pages`).
 
     ``dense`` has one row per block and the columns of :data:`DENSE_NAMES`.
     ``rows``, ``cols`` and ``vals`` list the hashed sparse features: block
@@ -348,17 +351,23 @@ _COUNTED_CLASSES = (LETTER, UPPER, DIGIT, PUNCT, SYMBOL, TERMINAL, NAV)
 def _count_codes() -> tuple[IntArray, FloatArray]:
     """Per-block counts of the :data:`_COUNTED_CLASSES` in one histogram.
 
-    Returns a table from class bits to a code (bit ``j`` of the code set when
-    the ``j``-th counted class is), and a ``(codes, classes)`` 0/1 matrix: the
-    histogram of codes per block times that matrix gives the counts.
+    Returns a table from class bits to a code, and a ``(codes, classes)`` 0/1
+    matrix: the histogram of codes per block times that matrix gives the
+    counts. A code stands for one combination of counted classes that some
+    character has (a dozen or so of the 2**7), so that the histogram has few
+    columns.
     """
     bits = np.arange(1 << 16, dtype=np.int64)
-    code = np.zeros(1 << 16, dtype=np.int64)
+    combination = np.zeros(1 << 16, dtype=np.int64)
     for j, bit in enumerate(_COUNTED_CLASSES):
-        code[(bits & bit) > 0] |= 1 << j
-    n_codes = 1 << len(_COUNTED_CLASSES)
-    matrix = (np.arange(n_codes)[:, None] >> np.arange(len(_COUNTED_CLASSES))[None, :]) & 1
-    return code, matrix.astype(np.float64)
+        combination[(bits & bit) > 0] |= 1 << j
+    table, _ = _tables()
+    # The class bits characters can have: the BMP table's and those of _classes's astral rule.
+    seen = np.union1d(table, [SYMBOL, LETTER | WORD | IDEOGRAPH])
+    combinations = np.unique(combination[seen])
+    code = np.searchsorted(combinations, combination)  # exact for every class a character has
+    matrix = (combinations[:, None] >> np.arange(len(_COUNTED_CLASSES))[None, :]) & 1
+    return code.astype(np.int64), matrix.astype(np.float64)
 
 
 def _classes(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint16]:
@@ -507,13 +516,40 @@ def extract(doc: Document | Spans, *, vocabulary: Vocabulary | None = None) -> F
     ``vocabulary`` supplies the stopword hashes of the model; without it
     the stopword fraction is zero and the short-token proxy carries the cue.
     """
+    return extract_pages((doc,), vocabulary=vocabulary)
+
+
+def extract_pages(
+    docs: Sequence[Document | Spans], *, vocabulary: Vocabulary | None = None
+) -> Features:
+    """The features of the blocks of several documents, one page after another.
+
+    Each page's rows are what :func:`extract` gives for it alone (up to
+    rounding in the last bits), except that its content-word slots carry the
+    page's number (see :class:`ContentWords`). One call for many small pages
+    saves most of the fixed cost of the numpy calls, which is about a third
+    of the time of a 10 KB page.
+
+    >>> from boilerstrip.segment import segment
+    >>> docs = [segment("Menu\\nThe council met on Monday."), segment("Share this")]
+    >>> extract_pages(docs).dense.shape == (3, len(DENSE_NAMES))
+    True
+    """
     vocab = vocabulary if vocabulary is not None else Vocabulary.empty()
-    if isinstance(doc, Spans):
-        texts, starts = doc.texts, doc.starts
-    else:
-        texts = [block.text for block in doc.blocks]
-        starts = [block.start for block in doc.blocks]
+    texts: list[str] = []
+    starts: list[int] = []
+    page_sizes: list[int] = []
+    for doc in docs:
+        if isinstance(doc, Spans):
+            texts.extend(doc.texts)
+            starts.extend(doc.starts)
+            page_sizes.append(len(doc.texts))
+        else:
+            texts.extend(block.text for block in doc.blocks)
+            starts.extend(block.start for block in doc.blocks)
+            page_sizes.append(len(doc.blocks))
     n_blocks = len(texts)
+    pages = Pages.single(n_blocks) if len(page_sizes) == 1 else Pages.of_sizes(page_sizes)
     if n_blocks == 0:
         return Features(
             dense=np.zeros((0, len(DENSE_NAMES))),
@@ -579,6 +615,8 @@ def extract(doc: Document | Spans, *, vocabulary: Vocabulary | None = None) -> F
     url_like = _has_match(URL_OR_EMAIL, lowered, owner, n_blocks)
     copyright_like = _has_match(COPYRIGHT, lowered, owner, n_blocks)
     whole_slot = _bucket(whole_hash, NS_WHOLE)
+    if pages.n_pages > 1:  # a block repeats only on its own page
+        whole_slot += pages.page << HASH_BITS
     ordered = np.sort(whole_slot)
     repeats = (
         np.searchsorted(ordered, whole_slot, side="right")
@@ -587,7 +625,7 @@ def extract(doc: Document | Spans, *, vocabulary: Vocabulary | None = None) -> F
     ).astype(np.float64)
 
     relations, words = _page_relations(
-        n_blocks=n_blocks,
+        pages=pages,
         tok_owner=tok_owner,
         lexicon_slot=lexicon_slot,
         content=(tok_len > SHORT_TOKEN_CHARS) & ~stop_tok,
@@ -617,7 +655,7 @@ def extract(doc: Document | Spans, *, vocabulary: Vocabulary | None = None) -> F
         "has_url_or_email": url_like,
         "has_copyright": copyright_like,
         "repeats_in_doc": np.minimum(repeats, 5.0),
-        "short_run_len": np.log1p(_short_run_lengths(n_tokens < SHORT_BLOCK_TOKENS)),
+        "short_run_len": np.log1p(_short_run_lengths(n_tokens < SHORT_BLOCK_TOKENS, pages)),
         **relations,
     }
     # One matrix, filled in place: own columns, neighbours' columns (zero past
@@ -630,23 +668,22 @@ def extract(doc: Document | Spans, *, vocabulary: Vocabulary | None = None) -> F
     present_col = n_self + n_near * len(NEIGHBOUR_OFFSETS)
     everywhere = np.ones(n_blocks)
     for k, off in enumerate(NEIGHBOUR_OFFSETS):
-        shift_rows(dense[:, n_self + k * n_near : n_self + (k + 1) * n_near], near, off)
-        shift_rows(dense[:, present_col + k], everywhere, off)
+        pages.shift(dense[:, n_self + k * n_near : n_self + (k + 1) * n_near], near, off)
+        pages.shift(dense[:, present_col + k], everywhere, off)
 
-    index = np.arange(n_blocks, dtype=np.float64)
-    rel_index = index / max(n_blocks - 1, 1)
-    doc_chars = max(len(doc.text), 1)
+    page, local = pages.page, pages.local
+    last_index = (pages.sizes - 1)[page]
+    rel_index = local / np.maximum(last_index, 1)
+    doc_chars = np.array([max(len(doc.text), 1) for doc in docs], dtype=np.float64)
     position = dense[:, present_col + len(NEIGHBOUR_OFFSETS) :]
     position[:, 0] = rel_index
     position[:, 1] = starts
-    position[:, 1] /= doc_chars
-    position[:, 2] = 0.0
-    position[0, 2] = 1.0
-    position[:, 3] = 0.0
-    position[-1, 3] = 1.0
-    position[:, 4] = np.log1p(n_blocks)
-    position[:, 5] = np.log1p(doc_chars)
-    position[:, 6] = n_chars / max(float(n_chars.max()), 1.0)
+    position[:, 1] /= doc_chars[page]
+    position[:, 2] = local == 0
+    position[:, 3] = local == last_index
+    position[:, 4] = np.log1p(pages.sizes)[page]
+    position[:, 5] = np.log1p(doc_chars)[page]
+    position[:, 6] = n_chars / np.maximum(pages.maxima(n_chars), 1.0)[page]
 
     rows, cols, vals = _hashed(
         n_blocks=n_blocks,
@@ -754,7 +791,7 @@ share their names and topics, appeals and widgets do not."""
 
 def _page_relations(
     *,
-    n_blocks: int,
+    pages: Pages,
     tok_owner: IntArray,
     lexicon_slot: IntArray,
     content: npt.NDArray[np.bool_],
@@ -773,9 +810,12 @@ def _page_relations(
       its reader throughout is a blog or a manual; one block that suddenly does
       is an appeal or a prompt.
     """
+    n_blocks = pages.n_blocks
     safe_tokens = np.maximum(n_tokens, 1.0)
     owners = tok_owner[content]
     slots = lexicon_slot[content]
+    if pages.n_pages > 1:  # the same word on two pages is two words
+        slots = slots + (pages.page[owners] << LEXICON_BITS)
     n_content = np.bincount(owners, minlength=n_blocks).astype(np.float64)
     safe_content = np.maximum(n_content, 1.0)
     # Each (word, block) pair once, sorted by word: a sort and a mask (np.unique
@@ -800,14 +840,14 @@ def _page_relations(
     tok_run = np.searchsorted(run_slot, slots)
     shared = run_len[tok_run] >= 2
     cohesion = np.bincount(owners[shared], minlength=n_blocks) / safe_content
-    in_top = (np.add.reduceat(pair_rows < TOP_BLOCKS, run_start) > 0)[tok_run]
+    in_top = (np.add.reduceat(pages.local[pair_rows] < TOP_BLOCKS, run_start) > 0)[tok_run]
     top_overlap = np.bincount(owners[in_top], minlength=n_blocks) / safe_content
     address_count = np.bincount(tok_owner[address], minlength=n_blocks)
-    page_rate = address_count.sum() / max(float(n_tokens.sum()), 1.0)
+    page_rate = pages.sums(address_count) / np.maximum(pages.sums(n_tokens), 1.0)
     relations = {
         "cohesion": cohesion,
         "top_overlap": top_overlap,
-        "reader_address_rel": address_count / safe_tokens - page_rate,
+        "reader_address_rel": address_count / safe_tokens - page_rate[pages.page],
     }
     return relations, ContentWords(rows=pair_rows, slots=pair_slots)
 
@@ -838,13 +878,14 @@ def _shape_codes(self_cols: dict[str, FloatArray], rel_index: FloatArray) -> UIn
     return codes.view(np.uint64)
 
 
-def _short_run_lengths(short: npt.NDArray[np.bool_]) -> FloatArray:
-    """For each block, the length of the run of short blocks it belongs to (0 if long)."""
-    starts, ends = _runs(short)
-    run_len = (ends - starts).astype(np.float64)
+def _short_run_lengths(short: npt.NDArray[np.bool_], pages: Pages) -> FloatArray:
+    """For each block, the length of the run of short blocks it belongs to on
+    its page (0 if long)."""
+    new_run = short.copy()
+    new_run[1:] &= ~short[:-1] | (pages.local[1:] == 0)
+    run_of_short = (np.cumsum(new_run) - 1)[short]
     out = np.zeros(short.shape[0])
-    # The short blocks, in order, are exactly the members of the runs, in order.
-    out[short] = np.repeat(run_len, (ends - starts))
+    out[short] = np.bincount(run_of_short)[run_of_short]
     return out
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from boilerstrip.arrays import clip, shift_rows
+from boilerstrip.arrays import Pages, clip
 from boilerstrip.features import ContentWords
 
 FloatArray = npt.NDArray[np.float64]
@@ -69,7 +69,9 @@ def context_width(n_dense: int) -> int:
     return ODDS_PER_BLOCK * (2 * WINDOW + 1) + N_PAGE_SUMMARIES + n_dense
 
 
-def context_inputs(probs: FloatArray, dense: FloatArray, words: ContentWords) -> FloatArray:
+def context_inputs(
+    probs: FloatArray, dense: FloatArray, words: ContentWords, *, pages: Pages | None = None
+) -> FloatArray:
     """Second-stage inputs for each block.
 
     ``probs`` are the first-stage probabilities (columns
@@ -81,6 +83,11 @@ def context_inputs(probs: FloatArray, dense: FloatArray, words: ContentWords) ->
     probability, share of the body mass before the block, share after it,
     distance to the most body-like block, and the two topic-support measures
     of :func:`topic_support`); then ``dense``.
+
+    The rows may be the blocks of several pages, one after another, as
+    ``pages`` tells (by default, one page): neighbours and summaries then stay
+    within each page, and ``words`` must be those of
+    :func:`~boilerstrip.features.extract_pages`.
     """
     if probs.ndim != 2 or probs.shape[1] != len(FIRST_STAGE_CLASSES):
         raise ValueError(
@@ -88,6 +95,8 @@ def context_inputs(probs: FloatArray, dense: FloatArray, words: ContentWords) ->
             f"{FIRST_STAGE_CLASSES}, got shape {probs.shape}"
         )
     n = probs.shape[0]
+    if pages is None:
+        pages = Pages.single(n)
     out = np.empty((n, context_width(dense.shape[1])))
     # Each neighbour's odds: the page's odds shifted, zero past either end.
     odds = np.empty((n, ODDS_PER_BLOCK))
@@ -97,18 +106,22 @@ def context_inputs(probs: FloatArray, dense: FloatArray, words: ContentWords) ->
     np.subtract(log_p[:, 1], log_noise, out=odds[:, 1])
     np.subtract(log_p[:, PROSE_NOISE], log_p[:, 0], out=odds[:, 2])
     for k, off in enumerate(range(-WINDOW, WINDOW + 1)):
-        shift_rows(out[:, k * ODDS_PER_BLOCK : (k + 1) * ODDS_PER_BLOCK], odds, off)
+        pages.shift(out[:, k * ODDS_PER_BLOCK : (k + 1) * ODDS_PER_BLOCK], odds, off)
     body = probs[:, 0]
-    total = max(float(body.sum()), PROB_FLOOR)
+    page = pages.page
+    page_body = pages.sums(body)
+    total = np.maximum(page_body, PROB_FLOOR)[page]
     col = ODDS_PER_BLOCK * (2 * WINDOW + 1)
-    out[:, col] = body.mean() if n else 0.0
+    out[:, col] = (page_body / np.maximum(pages.sizes, 1))[page]
     before = out[:, col + 1]
     np.subtract(np.cumsum(body), body, out=before)
+    if pages.n_pages > 1:  # the body mass of the pages before
+        before -= before[pages.first[page]]
     before /= total
     out[:, col + 2] = 1.0 - before - body / total
-    best = int(np.argmax(body)) if n else 0
-    out[:, col + 3] = np.abs(np.arange(n) - best) / max(n, 1)
-    out[:, col + 4 : col + 6] = topic_support(body, words)
+    best = pages.first_max(body) - pages.first
+    out[:, col + 3] = np.abs(pages.local - best[page]) / np.maximum(pages.sizes, 1)[page]
+    out[:, col + 4 : col + 6] = topic_support(body, words, pages=pages)
     out[:, col + N_PAGE_SUMMARIES :] = dense
     return out
 
@@ -124,7 +137,9 @@ def as_labels(probs: FloatArray) -> FloatArray:
     return out
 
 
-def topic_support(body: FloatArray, words: ContentWords) -> FloatArray:
+def topic_support(
+    body: FloatArray, words: ContentWords, *, pages: Pages | None = None
+) -> FloatArray:
     """How much of the page's likely body shares each block's content words.
 
     For each content word of a block, its *support* is the body probability
@@ -133,7 +148,7 @@ def topic_support(body: FloatArray, words: ContentWords) -> FloatArray:
     the mean support as a share of the other blocks' total body probability.
     An article's paragraphs return to the same names and topics; an appeal or
     a prompt inside it talks about something else. Blocks without content
-    words get zeros.
+    words get zeros. ``pages`` as for :func:`context_inputs`.
 
     >>> words = ContentWords(rows=np.array([0, 2, 1]), slots=np.array([5, 5, 9]))
     >>> topic_support(np.array([1.0, 1.0, 0.5]), words).round(2).tolist()
@@ -143,6 +158,8 @@ def topic_support(body: FloatArray, words: ContentWords) -> FloatArray:
     out = np.zeros((n, 2))
     if words.rows.size == 0:
         return out
+    if pages is None:
+        pages = Pages.single(n)
     own = body[words.rows]
     slots = words.slots
     new_word = np.ones(slots.shape, dtype=bool)
@@ -150,7 +167,7 @@ def topic_support(body: FloatArray, words: ContentWords) -> FloatArray:
     # The index of each entry's run of equal slots, and each run's sum.
     run = np.cumsum(new_word) - 1
     other = np.add.reduceat(own, np.flatnonzero(new_word))[run] - own
-    rest = np.maximum(float(body.sum()) - own, PROB_FLOOR)
+    rest = np.maximum(pages.sums(body)[pages.page[words.rows]] - own, PROB_FLOOR)
     count = np.maximum(np.bincount(words.rows, minlength=n), 1)
     capped = np.minimum(other, SUPPORT_CAP) / SUPPORT_CAP
     out[:, 0] = np.bincount(words.rows, weights=capped, minlength=n) / count

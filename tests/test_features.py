@@ -18,6 +18,7 @@ from boilerstrip.features import (
     Features,
     Vocabulary,
     extract,
+    extract_pages,
     word_hashes,
 )
 from boilerstrip.segment import cut, segment
@@ -124,6 +125,36 @@ def test_features_do_not_depend_on_neighbouring_documents() -> None:
     extract(segment(TEXTS["cjk"]))
     after = extract(doc)
     np.testing.assert_array_equal(before.cols, after.cols)
+
+
+def test_a_batch_of_pages_has_each_page_s_features() -> None:
+    """extract_pages gives each page the rows extract gives it alone: page-level
+    cues (repeats, position, cohesion, runs of short blocks, neighbours) stay
+    within the page. Content-word slots carry the page number."""
+    from boilerstrip.features import LEXICON_BITS
+
+    texts = [TEXTS[name] for name in sorted(TEXTS)] + [TEXTS["seed"], "", "Menu"]
+    docs = [cut(text) for text in texts]
+    vocab = Vocabulary(stopword_hashes=word_hashes(["the", "and", "to", "of", "a"]))
+    batch = extract_pages(docs, vocabulary=vocab)
+    alone = [extract(doc, vocabulary=vocab) for doc in docs]
+    np.testing.assert_array_equal(batch.dense, np.vstack([f.dense for f in alone]))
+    first = np.cumsum([0] + [f.n_blocks for f in alone])
+
+    def triples(f: Features, offset: int = 0) -> list[tuple[int, int, float]]:
+        return sorted(
+            zip((f.rows + offset).tolist(), f.cols.tolist(), f.vals.tolist(), strict=True)
+        )
+
+    expected = [t for f, lo in zip(alone, first[:-1], strict=True) for t in triples(f, int(lo))]
+    assert triples(batch) == expected
+    words = sorted(zip(batch.words.rows.tolist(), batch.words.slots.tolist(), strict=True))
+    expected_words = sorted(
+        (int(row + lo), int(slot + (page << LEXICON_BITS)))
+        for page, (f, lo) in enumerate(zip(alone, first[:-1], strict=True))
+        for row, slot in zip(f.words.rows, f.words.slots, strict=True)
+    )
+    assert words == expected_words
 
 
 PROBE = """

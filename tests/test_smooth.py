@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from boilerstrip.features import ContentWords
+from boilerstrip.arrays import Pages
+from boilerstrip.features import LEXICON_BITS, ContentWords
 from boilerstrip.smooth import (
     FIRST_STAGE_CLASSES,
     N_PAGE_SUMMARIES,
@@ -105,6 +106,28 @@ def test_page_summaries() -> None:
     np.testing.assert_allclose(summaries[:, 2], 1.0 - np.cumsum(body) / total, atol=1e-12)
     np.testing.assert_allclose(summaries[:, 3], np.abs(np.arange(5) - 2) / 5)
     np.testing.assert_array_equal(summaries[:, 4:], 0.0)  # no content words, no support
+
+
+def test_pages_of_a_batch_are_read_apart() -> None:
+    """Several pages in one call: each page's rows are those it gets alone."""
+    rng = np.random.default_rng(0)
+    sizes = [5, 1, 0, 9, 2]
+    pages = Pages.of_sizes(sizes)
+    probs = rng.dirichlet(np.ones(len(FIRST_STAGE_CLASSES)), size=sum(sizes))
+    dense = rng.normal(size=(sum(sizes), 2))
+    alone, rows, slots = [], [], []
+    for page, (lo, n) in enumerate(zip(pages.first.tolist(), sizes, strict=True)):
+        # Words 1..3 on every page: the same slot on two pages must not support each other.
+        page_rows = np.repeat(np.arange(n), 2)
+        page_slots = np.tile([1, 2], n) + (np.arange(2 * n) % 3 == 0)
+        order = np.argsort(page_slots, kind="stable")
+        words = ContentWords(rows=page_rows[order], slots=page_slots[order])
+        alone.append(context_inputs(probs[lo : lo + n], dense[lo : lo + n], words))
+        rows.append(words.rows + lo)
+        slots.append(words.slots + (page << LEXICON_BITS))
+    batch_words = ContentWords(rows=np.concatenate(rows), slots=np.concatenate(slots))
+    batch = context_inputs(probs, dense, batch_words, pages=pages)
+    np.testing.assert_allclose(batch, np.vstack(alone), rtol=1e-12, atol=1e-12)
 
 
 def test_topic_support_counts_other_blocks_body_probability() -> None:
