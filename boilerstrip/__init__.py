@@ -12,7 +12,7 @@
 The model ships with the package and is loaded once, on first use.
 """
 
-from boilerstrip.core import classify, clean, clean_many
+from boilerstrip.core import classify, clean, clean_batch, clean_many
 from boilerstrip.errors import BoilerstripError, ModelError, ModelVersionError
 from boilerstrip.model import Model, default_model
 from boilerstrip.types import Block, Decision, Document, Kind, Label
@@ -29,6 +29,7 @@ __all__ = [
     "ModelVersionError",
     "classify",
     "clean",
+    "clean_batch",
     "clean_many",
     "default_model",
 ]

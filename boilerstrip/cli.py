@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 from boilerstrip import __version__
 from boilerstrip.batch import (
     DEFAULT_CHUNK_SIZE,
+    keep_freed_memory,
     parallel_map,
     quiet_resource_tracker,
     single_threaded_blas,
@@ -141,9 +142,29 @@ def clean_task(options: TaskOptions, text: str | None) -> CleanResult | None:
 
     model = _model(options.model_path)
     cleaned = core.clean(text, keep_title=options.keep_title, model=model)
+    return _result(options, text, cleaned)
+
+
+def clean_tasks(options: TaskOptions, texts: Sequence[str | None]) -> list[CleanResult | None]:
+    """:func:`clean_task` for a chunk of records, their texts cleaned together
+    (:func:`boilerstrip.core.clean_batch`). Module-level for the workers."""
+    from boilerstrip import core
+
+    present = [text for text in texts if text is not None]
+    cleaned = iter(
+        core.clean_batch(present, keep_title=options.keep_title, model=_model(options.model_path))
+    )
+    return [None if text is None else _result(options, text, next(cleaned)) for text in texts]
+
+
+def _result(options: TaskOptions, text: str, cleaned: str) -> CleanResult:
+    """A record's answer, with its blocks when asked for."""
     blocks = None
     if options.with_blocks:
-        blocks = tuple(_block_row(d) for d in core.classify(text, model=model))
+        from boilerstrip import core
+
+        decisions = core.classify(text, model=_model(options.model_path))
+        blocks = tuple(_block_row(d) for d in decisions)
     return CleanResult(text=cleaned, blocks=blocks)
 
 
@@ -297,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive,
         default=DEFAULT_CHUNK_SIZE,
         metavar="N",
-        help=f"records sent to a worker at a time (default: {DEFAULT_CHUNK_SIZE})",
+        help=f"records sent to a worker and cleaned together (default: {DEFAULT_CHUNK_SIZE})",
     )
     clean.add_argument(
         "--text-field",
@@ -397,6 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error argparse reported
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     single_threaded_blas()  # this process is ours: see single_threaded_blas
+    keep_freed_memory()  # likewise
     quiet_resource_tracker()  # and so is its stderr
     _INTERRUPTED.clear()
     in_main_thread = threading.current_thread() is threading.main_thread()
@@ -730,8 +752,13 @@ def run_clean(args: argparse.Namespace) -> int:
             pending.append(record)
             yield record.text
 
-    task = functools.partial(clean_task, options)
-    outcomes = parallel_map(task, texts(), n_jobs=args.jobs, chunk_size=args.chunk_size)
+    outcomes = parallel_map(
+        functools.partial(clean_task, options),
+        texts(),
+        n_jobs=args.jobs,
+        chunk_size=args.chunk_size,
+        batched=functools.partial(clean_tasks, options),
+    )
     try:
         if args.errors:
             errors_writer = JsonlWriter(Path(args.errors))

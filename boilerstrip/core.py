@@ -7,14 +7,15 @@ They compose the stages and nothing else::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from itertools import compress
 
 import numpy as np
 import numpy.typing as npt
 
-from boilerstrip.features import Features, IntArray, extract
+from boilerstrip.arrays import Pages
+from boilerstrip.features import Features, IntArray, extract_pages
 from boilerstrip.model import LABELS, FloatArray, Model, default_model, softmax
 from boilerstrip.segment import as_document, assemble, cut, segment
 from boilerstrip.smooth import context_inputs
@@ -25,9 +26,9 @@ DEFAULT_BATCH_SIZE = 64
 small enough to keep memory flat and output flowing."""
 
 
-def _check_text(text: object) -> str:
+def _check_text(text: object, *, where: str = "") -> str:
     if not isinstance(text, str):
-        raise TypeError(f"boilerstrip expects text as str, got {type(text).__name__}")
+        raise TypeError(f"boilerstrip expects text as str{where}, got {type(text).__name__}")
     return text
 
 
@@ -57,6 +58,12 @@ more than the reach of the neighbour features and of the context stage."""
 NO_KIND = -1
 """Kind index of a block that is not noise."""
 
+BATCH_CHARS = 128_000
+""":func:`clean_batch` classifies documents together up to about this many
+characters at a time: a 10 KB page then shares the fixed cost of the numpy
+calls with a dozen others (most of that cost saved), and the working memory
+of a batch stays near 40 MB."""
+
 
 def _predict(doc: Document, model: Model, *, kinds: bool) -> tuple[FloatArray, IntArray]:
     """Final P(label) of every block, and its kind index (or :data:`NO_KIND`).
@@ -68,7 +75,7 @@ def _predict(doc: Document, model: Model, *, kinds: bool) -> tuple[FloatArray, I
     kind_index = np.full(n, NO_KIND, dtype=np.int64)
     for lo, keep_lo, keep_hi, hi in _windows(doc):
         window = doc if (lo, hi) == (0, n) else _sub_document(doc, lo, hi)
-        probs, features = _probabilities(window, model)
+        probs, features, _ = _probabilities([window], model)
         inner = slice(keep_lo - lo, keep_hi - lo)
         final[keep_lo:keep_hi] = probs[inner]
         if kinds:
@@ -79,12 +86,17 @@ def _predict(doc: Document, model: Model, *, kinds: bool) -> tuple[FloatArray, I
     return final, kind_index
 
 
-def _probabilities(doc: Document | Spans, model: Model) -> tuple[FloatArray, Features]:
-    """Final P(label) of every block of ``doc`` taken whole, and the blocks' features."""
-    features = extract(doc, vocabulary=model.vocabulary)
+def _probabilities(
+    docs: Sequence[Document | Spans], model: Model
+) -> tuple[FloatArray, Features, Pages]:
+    """Final P(label) of every block of ``docs``, each taken whole, one page after
+    another; the blocks' features; where each page's blocks are."""
+    sizes = [len(doc.texts) if isinstance(doc, Spans) else len(doc.blocks) for doc in docs]
+    pages = Pages.single(sizes[0]) if len(sizes) == 1 else Pages.of_sizes(sizes)
+    features = extract_pages(docs, vocabulary=model.vocabulary)
     first = model.block_probabilities(features)
-    probs = softmax(model.context.scores(context_inputs(first, features.dense, features.words)))
-    return probs, features
+    inputs = context_inputs(first, features.dense, features.words, pages=pages)
+    return softmax(model.context.scores(inputs)), features, pages
 
 
 def _windows(doc: Document) -> Iterator[tuple[int, int, int, int]]:
@@ -171,19 +183,75 @@ def clean(text: str, *, keep_title: bool = False, model: Model | None = None) ->
     >>> clean("")
     ''
     """
+    return _clean_all([_check_text(text)], keep_title=keep_title, model=_model(model))[0]
+
+
+def clean_batch(
+    texts: Sequence[str], *, keep_title: bool = False, model: Model | None = None
+) -> list[str]:
+    """``[clean(text) for text in texts]``, in this process, faster.
+
+    Short documents are classified together, up to :data:`BATCH_CHARS`
+    characters at a time, which spares most of the fixed cost of a call (for
+    10 KB pages, about a third of the time). The result is what :func:`clean`
+    gives for each document. A document that is not a ``str`` raises
+    :class:`TypeError` naming its position, before any is cleaned.
+    :func:`clean_many` and the ``clean`` command use it for each chunk.
+
+    >>> clean_batch(["Share on Facebook\\nThe council agreed on Monday to repair the bridge.", ""])
+    ['The council agreed on Monday to repair the bridge.', '']
+    """
+    if isinstance(texts, (str, bytes, bytearray)):
+        raise TypeError(
+            f"clean_batch() expects a sequence of str documents, got one "
+            f"{type(texts).__name__}; for one document use clean(), or pass [text]"
+        )
+    checked = [_check_text(text, where=f" (document {i})") for i, text in enumerate(texts)]
+    return _clean_all(checked, keep_title=keep_title, model=_model(model))
+
+
+def _clean_all(texts: Sequence[str], *, keep_title: bool, model: Model) -> list[str]:
+    """:func:`clean` of each text (checked), classifying short ones together."""
     # No Block or Decision objects and no kinds here: clean needs only the labels.
-    blocks = cut(_check_text(text))
-    model = _model(model)
-    if isinstance(blocks, Spans):
-        if not blocks.texts:
-            return ""
-        if len(text) <= WINDOW_CHARS:
-            final, _ = _probabilities(blocks, model)
-            keep = _kept(final, keep_title=keep_title)
-            return blocks.separator.join(compress(blocks.texts, keep.tolist()))
-        blocks = as_document(blocks)
-    final, _ = _predict(blocks, model, kinds=False)
-    return assemble(blocks, _kept(final, keep_title=keep_title).tolist())
+    out = [""] * len(texts)
+    group: list[tuple[int, Document | Spans]] = []
+    chars = 0
+    for i, text in enumerate(texts):
+        blocks = cut(text)
+        if isinstance(blocks, Spans) and not blocks.texts:
+            continue
+        if len(text) > WINDOW_CHARS:
+            doc = as_document(blocks) if isinstance(blocks, Spans) else blocks
+            final, _ = _predict(doc, model, kinds=False)
+            out[i] = assemble(doc, _kept(final, keep_title=keep_title).tolist())
+            continue
+        if group and chars + len(text) > BATCH_CHARS:
+            _clean_group(group, out, keep_title=keep_title, model=model)
+            group, chars = [], 0
+        group.append((i, blocks))
+        chars += len(text)
+    if group:
+        _clean_group(group, out, keep_title=keep_title, model=model)
+    return out
+
+
+def _clean_group(
+    group: Sequence[tuple[int, Document | Spans]],
+    out: list[str],
+    *,
+    keep_title: bool,
+    model: Model,
+) -> None:
+    """Classify the documents of ``group`` at once; put the cleaned text of the
+    document at position ``i`` of the input in ``out[i]``."""
+    final, _, pages = _probabilities([doc for _, doc in group], model)
+    keep = _kept(final, keep_title=keep_title).tolist()
+    for (i, doc), lo, size in zip(group, pages.first.tolist(), pages.sizes.tolist(), strict=True):
+        kept = keep[lo : lo + size]
+        if isinstance(doc, Spans):
+            out[i] = doc.separator.join(compress(doc.texts, kept))
+        else:
+            out[i] = assemble(doc, kept)
 
 
 def _kept(final: FloatArray, *, keep_title: bool) -> npt.NDArray[np.bool_]:
@@ -235,6 +303,7 @@ def clean_many(
         (_check_text(text) for text in texts),
         n_jobs=n_jobs,
         chunk_size=batch_size,
+        batched=partial(_clean_items, keep_title=keep_title, model=model),
     )
     return (outcome.unwrap() for outcome in outcomes)
 
@@ -243,4 +312,16 @@ def _clean_item(text: str, *, keep_title: bool, model: Model | None) -> str:
     return clean(text, keep_title=keep_title, model=model)
 
 
-__all__ = ["DEFAULT_BATCH_SIZE", "classify", "clean", "clean_many", "decide"]
+def _clean_items(texts: Sequence[str], *, keep_title: bool, model: Model | None) -> list[str]:
+    return clean_batch(texts, keep_title=keep_title, model=model)
+
+
+__all__ = [
+    "BATCH_CHARS",
+    "DEFAULT_BATCH_SIZE",
+    "classify",
+    "clean",
+    "clean_batch",
+    "clean_many",
+    "decide",
+]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -42,6 +42,16 @@ def worker_pid(_: int) -> int:
     return os.getpid()
 
 
+def double_all(xs: list[int]) -> list[int]:
+    """double_or_fail for a whole chunk: one bad item fails the chunk."""
+    return [double_or_fail(x) for x in xs]
+
+
+def double_all_but_one_short(xs: list[int]) -> list[int]:
+    """A batched function that loses an item: its chunk must be redone item by item."""
+    return [x * 2 for x in xs][:-1]
+
+
 def slow_double(x: int) -> int:
     time.sleep(0.01)
     return x * 2
@@ -63,6 +73,34 @@ def test_outcomes_are_in_input_order_with_errors_kept_per_item(
             assert o.ok
             assert o.value == o.index * 2
             assert o.error is None
+
+
+@pytest.mark.parametrize(("n_jobs", "chunk_size"), [(1, 1), (1, 10), (2, 10), (2, 64)])
+@pytest.mark.parametrize("batched", [double_all, double_all_but_one_short])
+def test_a_batched_chunk_that_fails_is_redone_item_by_item(
+    n_jobs: int, chunk_size: int, batched: Callable[[list[int]], list[int]]
+) -> None:
+    unbatched = list(parallel_map(double_or_fail, range(60), n_jobs=n_jobs, chunk_size=chunk_size))
+    outcomes = list(
+        parallel_map(
+            double_or_fail, range(60), n_jobs=n_jobs, chunk_size=chunk_size, batched=batched
+        )
+    )
+    assert outcomes == unbatched
+
+
+def test_batched_gets_whole_chunks_in_process() -> None:
+    chunks: list[list[int]] = []
+
+    def record(xs: list[int]) -> list[int]:
+        chunks.append(list(xs))
+        return [x * 2 for x in xs]
+
+    values = [
+        o.value for o in parallel_map(double_or_fail, range(10), chunk_size=4, batched=record)
+    ]
+    assert values == [x * 2 for x in range(10)]  # 3 would fail alone: the chunk's value is kept
+    assert chunks == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
 
 
 def test_a_dead_worker_costs_only_the_item_that_killed_it() -> None:

@@ -17,7 +17,7 @@ import pytest
 from conftest import needs_default_model
 
 from boilerstrip import core
-from boilerstrip.core import classify, clean, clean_many
+from boilerstrip.core import classify, clean, clean_batch, clean_many
 from boilerstrip.model import Model, default_model
 from boilerstrip.segment import LONG_UNIT_CHARS, assemble, segment
 from boilerstrip.types import Block, Decision, Kind, Label
@@ -433,3 +433,50 @@ def test_clean_many_of_nothing() -> None:
 def test_clean_many_rejects_batch_size_below_one(batch_size: int) -> None:
     with pytest.raises(ValueError, match=f"batch_size must be at least 1, got {batch_size}"):
         list(clean_many(["text"], batch_size=batch_size))
+
+
+# --------------------------------------------------------------------------- clean_batch
+
+BATCH = [*MANY, *INPUTS.values(), *ODD.values(), "   \n\t", SEED.replace("\n", "\n\n")]
+"""Documents of every shape: Spans and Documents, empty ones, odd characters."""
+
+
+@pytest.mark.parametrize("keep_title", [False, True])
+def test_clean_batch_gives_what_clean_gives(toy: Model, keep_title: bool) -> None:
+    expected = [clean(t, model=toy, keep_title=keep_title) for t in BATCH]
+    assert clean_batch(BATCH, model=toy, keep_title=keep_title) == expected
+
+
+@pytest.mark.parametrize(
+    ("batch_chars", "window_chars"), [(1, 500_000), (300, 500_000), (300, 400)]
+)
+def test_clean_batch_in_small_groups_and_windows(
+    toy: Model, monkeypatch: pytest.MonkeyPatch, batch_chars: int, window_chars: int
+) -> None:
+    """Groups of one document, of a few, and documents too long for a group or a window."""
+    expected = [clean(t, model=toy) for t in BATCH]
+    monkeypatch.setattr(core, "BATCH_CHARS", batch_chars)
+    monkeypatch.setattr(core, "WINDOW_CHARS", window_chars)
+    assert clean_batch(BATCH, model=toy) == expected
+
+
+@needs_default_model
+@pytest.mark.parametrize("keep_title", [False, True])
+def test_clean_batch_with_the_shipped_model_gives_what_clean_gives(keep_title: bool) -> None:
+    """The shipped model reads each page's neighbours and page-level cues: a batch
+    must not let one page's blocks change another's."""
+    texts = [*BATCH, *(case["text"] for case in CASES)]
+    expected = [clean(t, keep_title=keep_title) for t in texts]
+    assert clean_batch(texts, keep_title=keep_title) == expected
+    assert clean_batch(texts[::-1], keep_title=keep_title) == expected[::-1]
+
+
+def test_clean_batch_names_the_document_that_is_not_text() -> None:
+    with pytest.raises(TypeError, match=r"as str \(document 2\), got bytes"):
+        clean_batch(["a", "b", b"c"])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="expects a sequence of str documents, got one str"):
+        clean_batch("one page")
+
+
+def test_clean_batch_of_nothing() -> None:
+    assert clean_batch([]) == []
