@@ -5,7 +5,8 @@ Needs ``pip install boilerstrip[hf]``.
 :class:`BatchCleaner` is a small picklable function object: ``datasets``
 sends it to each of the ``num_proc`` processes, and each process loads the
 model once, the first time it cleans a batch
-(:func:`boilerstrip.integrations.worker_model`). It holds only its options,
+(:func:`boilerstrip.integrations.worker_model`), and cleans each batch
+with :func:`boilerstrip.clean_batch`. It holds only its options,
 so ``datasets`` can fingerprint it and reuse its cache.
 
 Example::
@@ -26,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from boilerstrip.core import clean
+from boilerstrip.core import clean_batch
 from boilerstrip.integrations import worker_model
 
 __all__ = ["DEFAULT_INPUT_COLUMN", "DEFAULT_OUTPUT_COLUMN", "BatchCleaner"]
@@ -67,16 +68,15 @@ class BatchCleaner:
                 f"batch has no column {self.input_column!r} to clean; "
                 f"its columns are {sorted(batch)}"
             ) from None
-        model = worker_model(self.model_path)
-        cleaned: list[str | None] = []
+        present: list[str] = []
         for position, text in enumerate(texts):
-            if text is None:
-                cleaned.append(None)
-                continue
-            if not isinstance(text, str):
+            if text is not None and not isinstance(text, str):
                 raise TypeError(
                     f"column {self.input_column!r}, row {position} of the batch: "
                     f"expected str or None, got {type(text).__name__}"
                 )
-            cleaned.append(clean(text, keep_title=self.keep_title, model=model))
-        return {self.output_column: cleaned}
+            if text is not None:
+                present.append(text)
+        model = worker_model(self.model_path)
+        bodies = iter(clean_batch(present, keep_title=self.keep_title, model=model))
+        return {self.output_column: [None if text is None else next(bodies) for text in texts]}

@@ -7,6 +7,7 @@ The UDF receives a whole Arrow batch of texts as a pandas Series. The model
 is not sent with the work: each Python worker process loads it the first
 time it cleans a batch (:func:`boilerstrip.integrations.worker_model`) and
 keeps it for every later batch and task, as Spark reuses its Python workers.
+Each batch is cleaned with :func:`boilerstrip.clean_batch`.
 Null texts stay null.
 
 Example::
@@ -29,7 +30,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql.pandas.functions import pandas_udf
 from pyspark.sql.types import StringType
 
-from boilerstrip.core import clean
+from boilerstrip.core import clean_batch
 from boilerstrip.integrations import worker_model
 
 __all__ = [
@@ -56,10 +57,9 @@ def clean_series(
     ['', None]
     """
     model = worker_model(model_path)
-    cleaned = [
-        None if _is_null(text) else clean(text, keep_title=keep_title, model=model)
-        for text in texts
-    ]
+    present = [text for text in texts if not _is_null(text)]
+    bodies = iter(clean_batch(present, keep_title=keep_title, model=model))
+    cleaned = [None if _is_null(text) else next(bodies) for text in texts]
     return pd.Series(cleaned, index=texts.index, dtype=object)
 
 
