@@ -170,18 +170,20 @@ rather than give it back to the system (see :func:`keep_freed_memory`)."""
 def keep_freed_memory() -> None:
     """Let this process keep the memory it frees for the next batch (glibc only), once.
 
-    Cleaning a batch allocates and frees arrays of a few MB. By default glibc
-    gives memory back to the system as soon as more than 128 KB of it is free
-    at the top of the heap, and serves arrays over 128 KB with fresh pages
-    from the kernel; the next batch then takes the pages again, one fault at
-    a time. On 10 KB pages that cost about a fifth of the command's time, in
-    the kernel. Up to :data:`KEPT_FREE_BYTES` are now kept and reused: the
-    process stays as large as its largest batch needed, and no larger, so
-    memory is still flat in corpus size. Called in the worker processes and
-    by the command line, which own their process; a library call in the
-    user's process leaves the user's allocator alone (setting
-    ``MALLOC_TRIM_THRESHOLD_`` and ``MALLOC_MMAP_THRESHOLD_`` in the
-    environment does the same there). Elsewhere than glibc, nothing to do.
+    Cleaning a batch allocates and frees arrays of several MB. By default
+    glibc gives memory back to the system as soon as a few MB of it are
+    free at the top of the heap, and the next batch takes the pages again,
+    one fault at a time: with :func:`boilerstrip.clean_batch` on 10 KB pages
+    that costs about as much as batching saves. Up to
+    :data:`KEPT_FREE_BYTES` are now kept and reused: the process stays as
+    large as its largest batch needed, and no larger, so memory is still flat
+    in corpus size.
+
+    The setting is for the whole process, so boilerstrip makes it only in
+    processes of its own: the command line and the worker processes. In your
+    own program, call this once if the program is yours to tune (or set
+    ``MALLOC_TRIM_THRESHOLD_`` and ``MALLOC_MMAP_THRESHOLD_`` to ``67108864``
+    in the environment). Elsewhere than glibc it does nothing.
     """
     try:
         mallopt = ctypes.CDLL(None).mallopt
@@ -369,6 +371,7 @@ __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "ItemError",
     "Outcome",
+    "keep_freed_memory",
     "parallel_map",
     "resolve_n_jobs",
 ]
