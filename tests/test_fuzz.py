@@ -58,6 +58,14 @@ def test_clean_never_crashes_on_very_long_lines(lines: list[str], repeat: int) -
     _check_clean(" ".join(lines) * repeat * 20)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(ANY_TEXT, max_size=12), st.booleans())
+def test_clean_batch_is_clean_of_each_text(texts: list[str], keep_title: bool) -> None:
+    # pages classified together give what each gives alone, whatever their shapes
+    expected = [boilerstrip.clean(text, keep_title=keep_title) for text in texts]
+    assert boilerstrip.clean_batch(texts, keep_title=keep_title) == expected
+
+
 def fail_on_multiples_of_five(x: int) -> int:
     if x % 5 == 0:
         raise ValueError(str(x))
