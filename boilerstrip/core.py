@@ -279,9 +279,12 @@ def clean_many(
 ) -> Iterator[str]:
     """Clean many documents, in order, lazily, in ``n_jobs`` processes.
 
-    Each worker process loads the default model once (a ``model`` given here
-    is sent to the workers with each batch instead). ``n_jobs=0`` uses every
-    core. ``texts`` itself being a ``str`` raises :class:`TypeError` at once
+    Documents are read ``batch_size`` at a time and each batch is cleaned
+    with :func:`clean_batch` (in this process when ``n_jobs=1``). Each worker
+    process loads the default model once (a ``model`` given here is sent to
+    the workers with each batch instead) and keeps its freed memory for the
+    next batch (:func:`boilerstrip.batch.keep_freed_memory`). ``n_jobs=0``
+    uses every core. ``texts`` itself being a ``str`` raises :class:`TypeError` at once
     (it would be cleaned character by character); a document that is not a
     ``str`` raises it when the iterator reaches it; one whose cleaning fails
     raises :class:`boilerstrip.batch.ItemError`, naming its position and the
