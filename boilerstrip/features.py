@@ -354,8 +354,8 @@ def _count_codes() -> tuple[IntArray, FloatArray]:
     Returns a table from class bits to a code, and a ``(codes, classes)`` 0/1
     matrix: the histogram of codes per block times that matrix gives the
     counts. A code stands for one combination of counted classes that some
-    character has (a dozen or so of the 2**7), so that the histogram has few
-    columns.
+    character has (nine of the 2**7 with this module's tables), so that the
+    histogram has few columns.
     """
     bits = np.arange(1 << 16, dtype=np.int64)
     combination = np.zeros(1 << 16, dtype=np.int64)
