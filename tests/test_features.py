@@ -127,6 +127,23 @@ def test_features_do_not_depend_on_neighbouring_documents() -> None:
     np.testing.assert_array_equal(before.cols, after.cols)
 
 
+def test_character_class_counts_of_a_block() -> None:
+    # 20 characters: 10 letters (2 capitals), 2 digits, 2 punctuation marks
+    # (',' and '!', a sentence end), 2 symbols ('|', a menu separator, and '©'),
+    # 4 spaces; 3 tokens.
+    dense = extract(segment("Hello, World 42! | ©")).dense[0]
+    expected = {
+        "frac_letter": 0.5,
+        "frac_upper": 0.1,
+        "frac_digit": 0.1,
+        "frac_punct": 0.1,
+        "frac_symbol": 0.1,
+        "terminals_per_token": 1 / 3,
+        "nav_separators_per_token": 1 / 3,
+    }
+    assert {name: dense[col(name)] for name in expected} == pytest.approx(expected)
+
+
 def test_a_batch_of_pages_has_each_page_s_features() -> None:
     """extract_pages gives each page the rows extract gives it alone: page-level
     cues (repeats, position, cohesion, runs of short blocks, neighbours) stay
