@@ -405,8 +405,10 @@ def _bucket(h: UIntArray, salt: int) -> IntArray:
 
 
 def _mix(salted: UIntArray) -> IntArray:
-    """The bucket of each salted hash (see :func:`_bucket`)."""
-    x = salted * _MIX1
+    """The bucket of each salted hash (see :func:`_bucket`), computed in place:
+    ``salted`` must be a temporary of the caller's, which it overwrites."""
+    x = salted
+    x *= _MIX1
     x ^= x >> np.uint64(29)
     x *= _MIX2
     x >>= np.uint64(64 - HASH_BITS)
@@ -721,12 +723,14 @@ def _hashed(
     group); the other groups' entries weigh 1.
     """
     rows: list[IntArray] = []
-    salted: list[UIntArray] = []
+    hashes: list[UIntArray] = []
+    namespaces: list[int] = []
     normalised: list[bool] = []
 
     def add(row: IntArray, h: UIntArray, namespace: int, norm: bool) -> None:
         rows.append(row)
-        salted.append(h + _salt(namespace))
+        hashes.append(h)
+        namespaces.append(namespace)
         normalised.append(norm)
 
     # Word unigrams and bigrams, with weights of their own in prose blocks.
@@ -750,6 +754,7 @@ def _hashed(
         tri = (c[:-2] * _POLY + c[1:-1]) * _POLY + c[2:]
         ok = ~(is_nul[:-2] | is_nul[1:-1] | is_nul[2:]) & (char_pos[:-2] < CHAR_NGRAM_PREFIX)
         add(owner[:-2][ok], tri[ok], NS_CHAR3, True)
+        del c, tri, ok  # a few arrays the size of the text: not kept through what follows
     # Binned dense cues and their crossings: the non-linear part of a linear model.
     shape_codes = _shape_codes(self_cols, rel_index)
     n_codes = shape_codes.shape[1]
@@ -760,13 +765,22 @@ def _hashed(
         NS_SHAPE,
         False,
     )
+    n_groups = len(rows)
     sizes = np.array([r.shape[0] for r in rows], dtype=np.int64)
     row = np.concatenate(rows)
-    col = _mix(np.concatenate(salted))
+    rows.clear()
+    # Each group's hashes salted straight into one array, which is mixed in place.
+    salted = np.empty(int(sizes.sum()), dtype=np.uint64)
+    at = 0
+    for h, namespace in zip(hashes, namespaces, strict=True):
+        np.add(h, _salt(namespace), out=salted[at : at + h.shape[0]])
+        at += h.shape[0]
+    hashes.clear()
+    col = _mix(salted)
     # Entries per (group, block), and the weight of each entry from it.
-    key = np.repeat(np.arange(len(rows), dtype=np.int64) * n_blocks, sizes) + row
-    per = np.bincount(key, minlength=len(rows) * n_blocks).astype(np.float64)
-    weight = 1.0 / np.sqrt(np.maximum(per, 1.0)).reshape(len(rows), n_blocks)
+    key = np.repeat(np.arange(n_groups, dtype=np.int64) * n_blocks, sizes) + row
+    per = np.bincount(key, minlength=n_groups * n_blocks).astype(np.float64)
+    weight = 1.0 / np.sqrt(np.maximum(per, 1.0)).reshape(n_groups, n_blocks)
     weight[~np.array(normalised)] = 1.0
     return row, col, weight.ravel()[key]
 
