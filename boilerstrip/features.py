@@ -692,7 +692,7 @@ def extract_pages(
         lower=lower,
         owner=owner,
         is_nul=is_nul,
-        char_pos=np.arange(cps.shape[0], dtype=np.int64) - block_starts[owner],
+        in_prefix=_in_prefix(lengths, cps.shape[0]),
         tok_hash=tok_hash,
         tok_owner=tok_owner,
         self_cols=self_cols,
@@ -708,7 +708,7 @@ def _hashed(
     lower: npt.NDArray[np.uint32],
     owner: IntArray,
     is_nul: npt.NDArray[np.bool_],
-    char_pos: IntArray,
+    in_prefix: npt.NDArray[np.bool_],
     tok_hash: UIntArray,
     tok_owner: IntArray,
     self_cols: dict[str, FloatArray],
@@ -752,7 +752,7 @@ def _hashed(
     if lower.shape[0] >= 3:
         c = lower.astype(np.uint64)
         tri = (c[:-2] * _POLY + c[1:-1]) * _POLY + c[2:]
-        ok = ~(is_nul[:-2] | is_nul[1:-1] | is_nul[2:]) & (char_pos[:-2] < CHAR_NGRAM_PREFIX)
+        ok = ~(is_nul[:-2] | is_nul[1:-1] | is_nul[2:]) & in_prefix[:-2]
         add(owner[:-2][ok], tri[ok], NS_CHAR3, True)
         del c, tri, ok  # a few arrays the size of the text: not kept through what follows
     # Binned dense cues and their crossings: the non-linear part of a linear model.
@@ -789,6 +789,26 @@ CHAR_NGRAM_PREFIX = 200
 """Character trigrams are taken from a block's first 200 characters: they tell a
 short widget from prose; past that point a paragraph is prose anyway, and the
 cap keeps long paragraphs from costing time and model weight."""
+
+
+def _in_prefix(lengths: IntArray, n_chars: int) -> npt.NDArray[np.bool_]:
+    """For each code point of the joined blocks (each followed by its NUL
+    separator, the last one's cut off at ``n_chars``), whether it lies in its
+    block's first :data:`CHAR_NGRAM_PREFIX` characters.
+
+    >>> mask = _in_prefix(np.array([2, 300]), 303)  # "ab", NUL, then 300 characters
+    >>> mask.shape[0], int(mask.sum()), mask[200:206].tolist()
+    (303, 203, [True, True, True, False, False, False])
+    """
+    span = lengths + 1  # the block and its separator
+    inside = np.minimum(span, CHAR_NGRAM_PREFIX)
+    counts = np.empty(2 * lengths.shape[0], dtype=np.int64)
+    counts[0::2] = inside
+    counts[1::2] = span - inside
+    flags = np.zeros(counts.shape[0], dtype=bool)
+    flags[0::2] = True
+    return np.repeat(flags, counts)[:n_chars]
+
 
 LENGTH_BINS = np.array([1, 2, 4, 8, 16, 32, 64, 128])
 """Token-count bin edges: one word, a label, a headline, a sentence, a paragraph."""
