@@ -14,8 +14,8 @@ Four runs clean the same pages:
 4. Spark ``local[2]``: two Python workers, against run 2.
 
 With ``--model FILE``, runs 1 and 2 are ``parallel_map`` over ``clean(text,
-model=...)`` (what ``clean_many`` is, for the shipped model) and the Spark runs
-pass ``model_path``.
+model=...)``, chunks cleaned with ``clean_batch`` (what ``clean_many`` is, for
+the shipped model), and the Spark runs pass ``model_path``.
 
 Each run first cleans a small warm-up sample, so that its worker processes
 have started and loaded the model, then cleans all pages once, timed. Spark
@@ -145,16 +145,26 @@ def _clean_with_file(text: str, path: str) -> str:
     return clean(text, model=worker_model(path))
 
 
+def _clean_batch_with_file(texts: list[str], path: str) -> list[str]:
+    from boilerstrip.core import clean_batch
+    from boilerstrip.integrations import worker_model
+
+    return clean_batch(texts, model=worker_model(path))
+
+
 def _cleaned_lengths(pages: list[str], jobs: int, model_file: Path | None) -> Iterator[int]:
     if model_file is None:
         from boilerstrip.core import clean_many
 
         return (len(body) for body in clean_many(pages, n_jobs=jobs))
-    # clean_many always uses the shipped model; it is parallel_map over clean().
+    # A model file is loaded once per worker here, not sent with every chunk as
+    # clean_many(model=...) would; otherwise this is what clean_many does.
     from boilerstrip.batch import parallel_map
 
     func = functools.partial(_clean_with_file, path=str(model_file))
-    return (len(o.unwrap()) for o in parallel_map(func, pages, n_jobs=jobs))
+    batched = functools.partial(_clean_batch_with_file, path=str(model_file))
+    outcomes = parallel_map(func, pages, n_jobs=jobs, batched=batched)
+    return (len(o.unwrap()) for o in outcomes)
 
 
 def run_baseline(pages: list[str], jobs: int, model_file: Path | None) -> tuple[Run, int]:
