@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from boilerstrip.arrays import Pages
+from boilerstrip.batch import one_blas_thread
 from boilerstrip.features import Features, IntArray, extract_pages
 from boilerstrip.model import LABELS, FloatArray, Model, default_model, softmax
 from boilerstrip.segment import as_document, assemble, cut, segment
@@ -139,7 +140,8 @@ def decide(doc: Document, model: Model) -> list[Decision]:
     """Label every block of a segmented document and name the kind of each noise block."""
     if not doc.blocks:
         return []
-    final, kind_index = _predict(doc, model, kinds=True)
+    with one_blas_thread():
+        final, kind_index = _predict(doc, model, kinds=True)
     best = final.argmax(axis=1)
     decisions: list[Decision] = []
     for i, block in enumerate(doc.blocks):
@@ -218,6 +220,11 @@ def clean_batch(
 
 def _clean_all(texts: Sequence[str], *, keep_title: bool, model: Model) -> list[str]:
     """:func:`clean` of each text (checked), classifying short ones together."""
+    with one_blas_thread():
+        return _clean_texts(texts, keep_title=keep_title, model=model)
+
+
+def _clean_texts(texts: Sequence[str], *, keep_title: bool, model: Model) -> list[str]:
     # No Block or Decision objects and no kinds here: clean needs only the labels.
     out = [""] * len(texts)
     group: list[tuple[int, Document | Spans]] = []

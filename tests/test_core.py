@@ -480,3 +480,39 @@ def test_clean_batch_names_the_document_that_is_not_text() -> None:
 
 def test_clean_batch_of_nothing() -> None:
     assert clean_batch([]) == []
+
+
+def _blas_threads() -> set[int]:
+    from threadpoolctl import threadpool_info
+
+    return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+
+@pytest.mark.parametrize("call", ["clean", "clean_batch", "classify"])
+def test_library_calls_run_blas_on_one_thread_and_restore_it(
+    toy: Model, monkeypatch: pytest.MonkeyPatch, call: str
+) -> None:
+    """A second BLAS thread only slows boilerstrip's small products and spins;
+    the caller's setting is back once the call returns."""
+    from threadpoolctl import threadpool_limits
+
+    seen: list[set[int]] = []
+    real = core.extract_pages
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(_blas_threads())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core, "extract_pages", spy)
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = _blas_threads()
+        if before != {2}:
+            pytest.skip(f"BLAS here cannot run two threads ({before})")
+        if call == "clean":
+            clean(SENTENCE, model=toy)
+        elif call == "clean_batch":
+            clean_batch([SENTENCE, SENTENCE], model=toy)
+        else:
+            classify(SENTENCE, model=toy)
+        assert _blas_threads() == before == {2}
+    assert seen == [{1}]
