@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import ctypes
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future
@@ -169,6 +170,19 @@ def _blas_controller() -> Any:
     return ThreadpoolController()
 
 
+class _OneBlasThread:
+    """The state behind :func:`one_blas_thread`: how many calls are inside it,
+    and the caller's setting to put back when the last one leaves."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.inside = 0
+        self.limiter: Any = None
+
+
+_ONE_BLAS_THREAD = _OneBlasThread()
+
+
 @contextmanager
 def one_blas_thread() -> Iterator[None]:
     """Run BLAS on one thread inside the ``with`` block; the setting before is restored after.
@@ -178,15 +192,28 @@ def one_blas_thread() -> Iterator[None]:
     blocks by about a hundred columns), a second BLAS thread makes them
     slower, not faster (0.37 against 0.26 ms for 1,700 x 85 x 32), and it
     then spins, doubling the process's CPU time. Entering and leaving costs
-    about 13 µs. For the length of a call, BLAS work of other threads of
-    the process runs on one thread too.
+    about 13 µs. Calls from several threads share one limit: the first in
+    sets it, the last out puts the caller's setting back. While any call is
+    inside, BLAS work of the other threads of the process runs on one
+    thread too.
     """
     controller = _blas_controller()
     if controller is None:
         yield
         return
-    with controller.limit(limits=1, user_api="blas"):
+    state = _ONE_BLAS_THREAD
+    with state.lock:
+        if state.inside == 0:
+            state.limiter = controller.limit(limits=1, user_api="blas")
+        state.inside += 1
+    try:
         yield
+    finally:
+        with state.lock:
+            state.inside -= 1
+            if state.inside == 0:
+                state.limiter.restore_original_limits()
+                state.limiter = None
 
 
 M_TRIM_THRESHOLD = -1

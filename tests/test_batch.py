@@ -292,3 +292,26 @@ def test_keep_freed_memory_stops_refaulting_freed_arrays() -> None:
         faults[mode] = int(out.stdout)
     assert faults["default"] > 20 * 1000  # about 4,000 pages of 4 KB a round
     assert faults["keep"] < 1000
+
+
+def test_overlapping_calls_share_one_blas_limit_and_the_last_restores_it() -> None:
+    """Calls from two threads overlap (entered A, B; left A, B): BLAS stays on one
+    thread until the last call leaves, then the caller's setting is back."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from boilerstrip.batch import one_blas_thread
+
+    def threads() -> set[int]:
+        return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        if threads() != {2}:
+            pytest.skip(f"BLAS here cannot run two threads ({threads()})")
+        first, second = one_blas_thread(), one_blas_thread()
+        first.__enter__()
+        second.__enter__()
+        assert threads() == {1}
+        first.__exit__(None, None, None)
+        assert threads() == {1}  # the second call is still inside
+        second.__exit__(None, None, None)
+        assert threads() == {2}
