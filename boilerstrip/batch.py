@@ -233,7 +233,7 @@ def keep_freed_memory() -> None:
     glibc gives memory back to the system as soon as a few MB of it are
     free at the top of the heap, and the next batch takes the pages again,
     one fault at a time: with :func:`boilerstrip.clean_batch` on 10 KB pages
-    that costs about as much as batching saves. Up to
+    that costs much of what batching saves. Up to
     :data:`KEPT_FREE_BYTES` are now kept and reused: the process stays as
     large as its largest batch needed, and no larger, so memory is still flat
     in corpus size.
