@@ -12,7 +12,9 @@ bytes; the corpus (``pages.jsonl``) and a 10 MB document are cached in
 
 * the ``boilerstrip clean`` command on the whole corpus at ``-j 1`` and
   ``-j 2`` (wall time of the whole command: start-up, model load, JSON
-  reading and writing), and its peak memory;
+  reading and writing), and its peak memory; ``--command-runs`` pairs, one
+  ``-j 1`` run then one ``-j 2`` run each, so that each ratio compares runs
+  minutes apart; the speed-up reported is the median of the pairs' ratios;
 * :func:`boilerstrip.clean` on each page, and :func:`boilerstrip.clean_batch`
   on chunks of 64 pages (as the command and ``clean_many`` clean them), in
   this process, one thread (BLAS pinned to one): first with the allocator as
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -60,6 +63,10 @@ TARGET_DOCS_PER_CORE = 450
 TARGET_SPEEDUP = 1.7
 TARGET_PAGES_PER_S = 500
 """The library's target: pages a second on one core for ~10 KB pages."""
+DEFAULT_COMMAND_RUNS = 3
+"""Pairs of ``-j 1`` / ``-j 2`` runs: on a shared machine one pair's ratio moves by
+±10% from run to run; the median of three moves less."""
+
 CHUNK = 64
 """Pages given to ``clean_batch`` at a time: the command's default chunk."""
 
@@ -315,8 +322,7 @@ def _section(
     *,
     args: argparse.Namespace,
     corpus: Corpus,
-    j1: Run,
-    j2: Run,
+    pairs: Sequence[tuple[Run, Run]],
     here: Run,
     batched: Run,
     here_kept: Run,
@@ -329,7 +335,10 @@ def _section(
     minutes: float,
     load_avg: tuple[float, float, float],
 ) -> str:
-    speedup = j2.docs_per_s / j1.docs_per_s
+    ratios = [j2.docs_per_s / j1.docs_per_s for j1, j2 in pairs]
+    speedup = statistics.median(ratios)
+    j1 = _median_run([j1 for j1, _ in pairs])
+    j2 = _median_run([j2 for _, j2 in pairs])
     per_core_ok = j1.docs_per_s >= TARGET_DOCS_PER_CORE
     speedup_ok = speedup >= TARGET_SPEEDUP
     mean_kb = corpus.megabytes * 1000 / len(corpus.texts)
@@ -349,6 +358,9 @@ def _section(
         f"{mean_kb:.1f} KB a page on average) made from the HTML of the benchmark sets "
         "(converted with boilerstrip's default converter; short pages joined with the next "
         "ones and cut at a line end near 10 KB), as one JSONL file.",
+        "",
+        f"The command rows give the median of {len(pairs)} runs each; the runs alternate "
+        "`-j 1`, `-j 2`, `-j 1`, ...",
         "",
         "| what | docs/s | MB/s | wall s | peak RSS MB |",
         "|---|---|---|---|---|",
@@ -380,8 +392,11 @@ def _section(
         "",
         "Ratios:",
         "",
-        f"- `-j 2` / `-j 1`: **{speedup:.2f}x** (target ≥ {TARGET_SPEEDUP}x: "
-        f"{'met' if speedup_ok else 'not met'}).",
+        f"- `-j 2` / `-j 1`: **{speedup:.2f}x**, the median of the {len(pairs)} pairs' ratios "
+        f"({', '.join(f'{r:.2f}' for r in ratios)}; -j 1 "
+        f"{', '.join(f'{a.docs_per_s:,.0f}' for a, _ in pairs)} docs/s, -j 2 "
+        f"{', '.join(f'{b.docs_per_s:,.0f}' for _, b in pairs)}) "
+        f"(target ≥ {TARGET_SPEEDUP}x: {'met' if speedup_ok else 'not met'}).",
         f"- `-j 1` through the whole command: **{j1.docs_per_s:,.0f} docs/s** on one core "
         f"(target ≥ {TARGET_DOCS_PER_CORE}: {'met' if per_core_ok else 'not met'}); the command "
         f"runs at {j1.docs_per_s / batched_kept.docs_per_s:.0%} of `clean_batch()` in process "
@@ -432,6 +447,11 @@ def _section(
     return "\n".join(lines) + "\n"
 
 
+def _median_run(runs: Sequence[Run]) -> Run:
+    """The run of median wall time (the upper one of an even number)."""
+    return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
+
+
 def _verdict(pages_per_s: float) -> str:
     met = "met" if pages_per_s >= TARGET_PAGES_PER_S else "not met"
     return f"{pages_per_s:,.0f} ({met})"
@@ -444,6 +464,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=DEFAULT_PAGES)
     parser.add_argument("--page-bytes", type=int, default=DEFAULT_PAGE_BYTES)
     parser.add_argument("--peer-pages", type=int, default=DEFAULT_PEER_PAGES)
+    parser.add_argument(
+        "--command-runs",
+        type=int,
+        default=DEFAULT_COMMAND_RUNS,
+        help="pairs of -j 1 / -j 2 runs of the command (default: %(default)s)",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--model", type=Path, help="a model file (default: the shipped one)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
@@ -458,10 +484,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"corpus: {len(corpus.texts):,} pages, {corpus.megabytes:.1f} MB", file=sys.stderr)
 
     load = time_model_load(args.model)
-    j1 = time_command(corpus, args.work_dir, 1, args.model)
-    print(f"  clean -j 1: {j1.docs_per_s:,.0f} docs/s", file=sys.stderr)
-    j2 = time_command(corpus, args.work_dir, 2, args.model)
-    print(f"  clean -j 2: {j2.docs_per_s:,.0f} docs/s", file=sys.stderr)
+    pairs = []
+    for _ in range(max(1, args.command_runs)):
+        j1 = time_command(corpus, args.work_dir, 1, args.model)
+        j2 = time_command(corpus, args.work_dir, 2, args.model)
+        pairs.append((j1, j2))
+        print(
+            f"  clean -j 1: {j1.docs_per_s:,.0f} docs/s, -j 2: {j2.docs_per_s:,.0f} docs/s "
+            f"({j2.docs_per_s / j1.docs_per_s:.2f}x)",
+            file=sys.stderr,
+        )
 
     import boilerstrip
     from boilerstrip.batch import keep_freed_memory, single_threaded_blas
@@ -514,8 +546,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     section = _section(
         args=args,
         corpus=corpus,
-        j1=j1,
-        j2=j2,
+        pairs=pairs,
         here=here,
         batched=batched,
         here_kept=here_kept,

@@ -92,6 +92,10 @@ MEGABYTE = 1_000_000
 FATAL_WORKER_ERRORS = frozenset({"ModelError", "ModelVersionError"})
 """Errors that would fail every record alike: stop the run instead of reporting each."""
 
+WORKER_MODULES = ("joblib.externals.loky.process_executor", "boilerstrip.cli")
+"""What the worker processes of ``-j N`` have imported before they start (they
+are forked from a server process that imported these once)."""
+
 
 class UsageError(BoilerstripError):
     """The command line asks for something that cannot be done."""
@@ -758,6 +762,7 @@ def run_clean(args: argparse.Namespace) -> int:
         n_jobs=args.jobs,
         chunk_size=args.chunk_size,
         batched=functools.partial(clean_tasks, options),
+        preload=WORKER_MODULES,
     )
     try:
         if args.errors:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -103,8 +105,15 @@ def test_batched_gets_whole_chunks_in_process() -> None:
     assert chunks == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
 
 
-def test_a_dead_worker_costs_only_the_item_that_killed_it() -> None:
-    outcomes = list(parallel_map(die_on_50, range(120), n_jobs=2, chunk_size=8))
+NO_FORK_SERVER = pytest.mark.skipif(
+    "forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here"
+)
+PRELOADS = [(), pytest.param(("boilerstrip.cli",), marks=NO_FORK_SERVER)]
+
+
+@pytest.mark.parametrize("preload", PRELOADS)
+def test_a_dead_worker_costs_only_the_item_that_killed_it(preload: tuple[str, ...]) -> None:
+    outcomes = list(parallel_map(die_on_50, range(120), n_jobs=2, chunk_size=8, preload=preload))
     assert [o.index for o in outcomes] == list(range(120))
     failed = [o for o in outcomes if not o.ok]
     assert [o.index for o in failed] == [50]
@@ -183,15 +192,55 @@ def test_two_jobs_use_other_processes_and_one_job_this_one() -> None:
     assert os.getpid() not in there
 
 
+def imported(module: str) -> bool:
+    return module in sys.modules
+
+
+PRELOAD_COLORSYS = """
+import json, os, sys
+from boilerstrip.batch import parallel_map
+
+def seen(_):
+    return "colorsys" in sys.modules, os.getppid()
+
+if __name__ == "__main__":
+    preload = sys.argv[1:]
+    outcomes = parallel_map(seen, range(8), n_jobs=2, chunk_size=1, preload=preload)
+    print(json.dumps({"pid": os.getpid(), "seen": [o.value for o in outcomes]}))
+"""
+
+
+@NO_FORK_SERVER
+@pytest.mark.parametrize("preload", [[], ["colorsys"]])
+def test_preloaded_workers_start_with_the_modules_imported(preload: list[str]) -> None:
+    """``colorsys``: a module that nothing else imports. In a new process, because
+    the fork server, once started, keeps the modules it started with."""
+    proc = subprocess.run(
+        [sys.executable, "-c", PRELOAD_COLORSYS, *preload],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    printed = json.loads(proc.stdout)
+    assert {imported for imported, _ in printed["seen"]} == {bool(preload)}
+    parents = {parent for _, parent in printed["seen"]}
+    assert len(parents) == 1
+    # Plain workers are the caller's children; preloaded ones, the server's.
+    assert (parents == {printed["pid"]}) is not bool(preload)
+
+
 def blas_threads(_: int) -> int:
     from threadpoolctl import threadpool_info
 
     return max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
 
 
-def test_workers_run_blas_on_one_thread() -> None:
+@pytest.mark.parametrize("preload", PRELOADS)
+def test_workers_run_blas_on_one_thread(preload: tuple[str, ...]) -> None:
     """Extra BLAS threads only spin on boilerstrip's small products and starve the workers."""
-    outcomes = parallel_map(blas_threads, range(16), n_jobs=2, chunk_size=4)
+    outcomes = parallel_map(blas_threads, range(16), n_jobs=2, chunk_size=4, preload=preload)
     assert {o.value for o in outcomes} == {1}
 
 

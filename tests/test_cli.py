@@ -628,6 +628,20 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _workers(pid: int) -> set[int]:
+    """The worker processes of the command ``pid``: its children, or the children
+    of its fork server (a child too); not the resource trackers."""
+    workers: set[int] = set()
+    for child in _children(pid):
+        with contextlib.suppress(FileNotFoundError):
+            command = Path(f"/proc/{child}/cmdline").read_text()
+            if "forkserver" in command:
+                workers |= _children(child)
+            elif "resource_tracker" not in command:
+                workers.add(child)
+    return workers
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
@@ -666,12 +680,7 @@ def test_ctrl_c_stops_workers_and_leaves_no_output(tmp_path: Path) -> None:
     workers: set[int] = set()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(workers) < 2:
-        # loky starts its workers as children; the resource tracker is a child too
-        workers = {
-            c
-            for c in _children(proc.pid)
-            if "resource_tracker" not in Path(f"/proc/{c}/cmdline").read_text()
-        }
+        workers = _workers(proc.pid)
         time.sleep(0.1)
     assert len(workers) >= 2
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] != []
