@@ -15,6 +15,9 @@ bytes; the corpus (``pages.jsonl``) and a 10 MB document are cached in
   reading and writing), and its peak memory; ``--command-runs`` pairs, one
   ``-j 1`` run then one ``-j 2`` run each, so that each ratio compares runs
   minutes apart; the speed-up reported is the median of the pairs' ratios;
+  and beside each pair, two ``-j 1`` commands at once on half the corpus
+  each, which shows what the machine's two cores give two processes that
+  share nothing (the ceiling for ``-j 2``);
 * :func:`boilerstrip.clean` on each page, and :func:`boilerstrip.clean_batch`
   on chunks of 64 pages (as the command and ``clean_many`` clean them), in
   this process, one thread (BLAS pinned to one): first with the allocator as
@@ -182,22 +185,61 @@ forked straight from this (large) benchmark process would count this process's
 pages in its own peak until it execs."""
 
 
+def _tree(pid: int) -> set[int]:
+    """``pid`` and every process below it (Linux ``/proc``)."""
+    found = {pid}
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:
+        return found
+    for task in tasks:
+        try:
+            children = (task / "children").read_text().split()
+        except FileNotFoundError:
+            continue
+        for child in children:
+            found |= _tree(int(child))
+    return found
+
+
+def _peak_kb(pid: int) -> int:
+    """The peak RSS (``VmHWM``, kB) of one process so far; 0 once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+PEAK_SAMPLE_S = 0.1
+"""How often the process tree's peaks are read while a command runs. The
+``-j N`` workers are forked from a server process, not from the command, so
+the command's own resource usage does not include them."""
+
+
 def _run_measured(argv: Sequence[str], work_dir: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of a command: the largest process of its tree."""
+    """Wall seconds and peak RSS (MB) of a command: the largest process of its
+    tree (from the operating system's count for the command and the children it
+    waited for, and from samples of every process under it)."""
     log = work_dir / "command.log"
+    peak = 0
     with log.open("wb") as err:
         started = time.perf_counter()
-        proc = subprocess.run(
-            [_python(), "-c", LAUNCH_SCRIPT, *argv],
-            env=_env(),
-            stdout=subprocess.PIPE,
-            stderr=err,
-            check=False,
+        proc = subprocess.Popen(
+            [_python(), "-c", LAUNCH_SCRIPT, *argv], env=_env(), stdout=subprocess.PIPE, stderr=err
         )
+        while proc.poll() is None:
+            for pid in _tree(proc.pid) - {proc.pid}:
+                peak = max(peak, _peak_kb(pid))
+            time.sleep(PEAK_SAMPLE_S)
         seconds = time.perf_counter() - started
+        assert proc.stdout is not None
+        printed = proc.stdout.read()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{log.read_text()}")
-    return seconds, int(proc.stdout.split()[-1]) / 1024  # kB on Linux
+    return seconds, max(peak, int(printed.split()[-1])) / 1024  # kB on Linux
 
 
 def time_command(corpus: Corpus, work_dir: Path, jobs: int, model: Path | None) -> Run:
@@ -211,6 +253,43 @@ def time_command(corpus: Corpus, work_dir: Path, jobs: int, model: Path | None) 
         raise SystemExit(f"-j {jobs}: {lines} records out of {len(corpus.texts)}")
     out.unlink()
     return Run(seconds, len(corpus.texts), corpus.megabytes, peak)
+
+
+def _halves(corpus: Corpus, work_dir: Path) -> list[Path]:
+    """The corpus file cut in two halves (cached beside it)."""
+    paths = [work_dir / f"{corpus.path.stem}-half-{n}.jsonl" for n in (1, 2)]
+    if not all(path.exists() for path in paths):
+        lines = corpus.path.read_bytes().splitlines(keepends=True)
+        middle = len(lines) // 2
+        for path, part in zip(paths, (lines[:middle], lines[middle:]), strict=True):
+            path.write_bytes(b"".join(part))
+    return paths
+
+
+def time_side_by_side(corpus: Corpus, work_dir: Path, model: Path | None) -> Run:
+    """Two ``-j 1`` commands at once, each on half the corpus: what two cores of
+    this machine give two independent processes, the most ``-j 2`` could reach."""
+    commands = []
+    for n, half in enumerate(_halves(corpus, work_dir), start=1):
+        out = work_dir / f"out-half-{n}.jsonl"
+        argv = [_python(), "-m", "boilerstrip", "clean", str(half), "-o", str(out), "-j", "1"]
+        if model is not None:
+            argv += ["--model", str(model)]
+        commands.append(([*argv, "-q"], out))
+    started = time.perf_counter()
+    procs = [subprocess.Popen(argv, env=_env(), stderr=subprocess.PIPE) for argv, _ in commands]
+    failures = [(p, p.communicate()[1]) for p in procs]
+    seconds = time.perf_counter() - started
+    for proc, err in failures:
+        if proc.returncode != 0:
+            raise SystemExit(f"side-by-side -j 1 failed ({proc.returncode}):\n{err.decode()}")
+    lines = 0
+    for _, out in commands:
+        lines += sum(1 for _ in out.open(encoding="utf-8"))
+        out.unlink()
+    if lines != len(corpus.texts):
+        raise SystemExit(f"side by side: {lines} records out of {len(corpus.texts)}")
+    return Run(seconds, len(corpus.texts), corpus.megabytes, 0.0)
 
 
 def time_in_process(name: str, func: object, texts: Sequence[str], *, chunk: int = 0) -> Run:
@@ -323,6 +402,7 @@ def _section(
     args: argparse.Namespace,
     corpus: Corpus,
     pairs: Sequence[tuple[Run, Run]],
+    side_by_side: Sequence[Run],
     here: Run,
     batched: Run,
     here_kept: Run,
@@ -339,6 +419,11 @@ def _section(
     speedup = statistics.median(ratios)
     j1 = _median_run([j1 for j1, _ in pairs])
     j2 = _median_run([j2 for _, j2 in pairs])
+    ceilings = [
+        both.docs_per_s / one.docs_per_s for (one, _), both in zip(pairs, side_by_side, strict=True)
+    ]
+    ceiling = statistics.median(ceilings)
+    two = _median_run(side_by_side)
     per_core_ok = j1.docs_per_s >= TARGET_DOCS_PER_CORE
     speedup_ok = speedup >= TARGET_SPEEDUP
     mean_kb = corpus.megabytes * 1000 / len(corpus.texts)
@@ -359,8 +444,8 @@ def _section(
         "(converted with boilerstrip's default converter; short pages joined with the next "
         "ones and cut at a line end near 10 KB), as one JSONL file.",
         "",
-        f"The command rows give the median of {len(pairs)} runs each; the runs alternate "
-        "`-j 1`, `-j 2`, `-j 1`, ...",
+        f"The command rows give the median of {len(pairs)} runs each; the runs go "
+        "`-j 1`, `-j 2`, two `-j 1` side by side, and again.",
         "",
         "| what | docs/s | MB/s | wall s | peak RSS MB |",
         "|---|---|---|---|---|",
@@ -368,6 +453,8 @@ def _section(
         f"{j1.mb_per_s:.2f} | {j1.seconds:.1f} | {j1.peak_rss_mb:,.0f} |",
         f"| `boilerstrip clean pages.jsonl -o out.jsonl -j 2` | {j2.docs_per_s:,.0f} | "
         f"{j2.mb_per_s:.2f} | {j2.seconds:.1f} | {j2.peak_rss_mb:,.0f} (largest process) |",
+        f"| two `-j 1` commands at once, each on half the pages | {two.docs_per_s:,.0f} | "
+        f"{two.mb_per_s:.2f} | {two.seconds:.1f} | - |",
         f"| `boilerstrip.clean(text)`, one thread, in process | {here.docs_per_s:,.0f} | "
         f"{here.mb_per_s:.2f} | {here.seconds:.1f} | - |",
         f"| `boilerstrip.clean_batch(texts)`, {CHUNK} pages a call, one thread, in process | "
@@ -397,6 +484,10 @@ def _section(
         f"{', '.join(f'{a.docs_per_s:,.0f}' for a, _ in pairs)} docs/s, -j 2 "
         f"{', '.join(f'{b.docs_per_s:,.0f}' for _, b in pairs)}) "
         f"(target ≥ {TARGET_SPEEDUP}x: {'met' if speedup_ok else 'not met'}).",
+        f"- Two independent `-j 1` commands side by side / one `-j 1`: {ceiling:.2f}x "
+        f"(median of {', '.join(f'{r:.2f}' for r in ceilings)}): what this machine's two "
+        "cores give two processes that share nothing, the ceiling for `-j 2`. "
+        f"`-j 2` reaches {speedup / ceiling:.0%} of it.",
         f"- `-j 1` through the whole command: **{j1.docs_per_s:,.0f} docs/s** on one core "
         f"(target ≥ {TARGET_DOCS_PER_CORE}: {'met' if per_core_ok else 'not met'}); the command "
         f"runs at {j1.docs_per_s / batched_kept.docs_per_s:.0%} of `clean_batch()` in process "
@@ -484,14 +575,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"corpus: {len(corpus.texts):,} pages, {corpus.megabytes:.1f} MB", file=sys.stderr)
 
     load = time_model_load(args.model)
-    pairs = []
+    pairs: list[tuple[Run, Run]] = []
+    side_by_side: list[Run] = []
     for _ in range(max(1, args.command_runs)):
         j1 = time_command(corpus, args.work_dir, 1, args.model)
         j2 = time_command(corpus, args.work_dir, 2, args.model)
+        two = time_side_by_side(corpus, args.work_dir, args.model)
         pairs.append((j1, j2))
+        side_by_side.append(two)
         print(
             f"  clean -j 1: {j1.docs_per_s:,.0f} docs/s, -j 2: {j2.docs_per_s:,.0f} docs/s "
-            f"({j2.docs_per_s / j1.docs_per_s:.2f}x)",
+            f"({j2.docs_per_s / j1.docs_per_s:.2f}x), two -j 1 side by side: "
+            f"{two.docs_per_s:,.0f} docs/s ({two.docs_per_s / j1.docs_per_s:.2f}x)",
             file=sys.stderr,
         )
 
@@ -547,6 +642,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args=args,
         corpus=corpus,
         pairs=pairs,
+        side_by_side=side_by_side,
         here=here,
         batched=batched,
         here_kept=here_kept,
