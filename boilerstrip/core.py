@@ -19,7 +19,7 @@ from boilerstrip.batch import one_blas_thread
 from boilerstrip.features import Features, IntArray, extract_pages
 from boilerstrip.model import LABELS, FloatArray, Model, default_model, softmax
 from boilerstrip.segment import as_document, assemble, cut, segment
-from boilerstrip.smooth import context_inputs
+from boilerstrip.smooth import context_inputs, decide_labels
 from boilerstrip.types import Block, Decision, Document, Kind, Label, Spans
 
 DEFAULT_BATCH_SIZE = 64
@@ -81,7 +81,7 @@ def _predict(doc: Document, model: Model, *, kinds: bool) -> tuple[FloatArray, I
         inner = slice(keep_lo - lo, keep_hi - lo)
         final[keep_lo:keep_hi] = probs[inner]
         if kinds:
-            noise = np.flatnonzero(probs[inner].argmax(axis=1) == LABELS.index(Label.NOISE))
+            noise = np.flatnonzero(decide_labels(probs[inner]) == LABELS.index(Label.NOISE))
             if noise.size:
                 subset = features.subset(noise + (keep_lo - lo))
                 kind_index[keep_lo + noise] = model.kind_scores(subset).argmax(axis=1)
@@ -142,7 +142,7 @@ def decide(doc: Document, model: Model) -> list[Decision]:
         return []
     with one_blas_thread():
         final, kind_index = _predict(doc, model, kinds=True)
-    best = final.argmax(axis=1)
+    best = decide_labels(final)
     decisions: list[Decision] = []
     for i, block in enumerate(doc.blocks):
         label = LABELS[int(best[i])]
@@ -269,7 +269,7 @@ def _clean_group(
 
 def _kept(final: FloatArray, *, keep_title: bool) -> npt.NDArray[np.bool_]:
     """Which blocks ``clean`` keeps, from their final probabilities."""
-    best = final.argmax(axis=1)
+    best = decide_labels(final)
     keep: npt.NDArray[np.bool_] = best == LABELS.index(Label.BODY)
     if keep_title:
         keep |= best == LABELS.index(Label.TITLE)

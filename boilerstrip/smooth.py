@@ -126,6 +126,34 @@ def context_inputs(
     return out
 
 
+TITLE_THRESHOLD = 0.25
+"""A block the context stage finds most likely body, but title with at least this
+probability, is taken as title (not kept by ``clean``). Headlines are rare (one
+block in 300) and look like the article's subheadings, so the stage rarely puts
+them first: in the shipped model's grouped cross-validation (out-of-fold
+probabilities of its 4 million training blocks, the context stage refitted fold
+by fold), 22.5% of headlines came out body. Thresholds from 0.5 down to 0.1
+were compared there: 0.25 gave the best title F1 (0.460, against 0.438 for the
+plain argmax), body F1 0.7403 against 0.7404, and the same page 4-shingle F1
+(within 0.0002 for each converter)."""
+
+
+def decide_labels(
+    final: FloatArray, *, title_threshold: float | None = TITLE_THRESHOLD
+) -> npt.NDArray[np.int64]:
+    """The label index of each block (columns of the labels: body, title, noise)
+    from its final probabilities: the most likely label, except that body gives
+    way to title from ``title_threshold`` on (``None``: the most likely label).
+
+    >>> decide_labels(np.array([[0.6, 0.3, 0.1], [0.8, 0.2, 0.0], [0.3, 0.2, 0.5]])).tolist()
+    [1, 0, 2]
+    """
+    best: npt.NDArray[np.int64] = final.argmax(axis=1)
+    if title_threshold is not None:
+        best[(best == 0) & (final[:, 1] >= title_threshold)] = 1
+    return best
+
+
 def as_labels(probs: FloatArray) -> FloatArray:
     """First-stage probabilities folded into the label columns (body, title, noise).
 

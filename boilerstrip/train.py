@@ -72,7 +72,14 @@ from boilerstrip.model import (
     standardise,
 )
 from boilerstrip.segment import assemble, segment
-from boilerstrip.smooth import FIRST_STAGE_CLASSES, PROSE_NOISE, as_labels, context_inputs
+from boilerstrip.smooth import (
+    FIRST_STAGE_CLASSES,
+    PROSE_NOISE,
+    TITLE_THRESHOLD,
+    as_labels,
+    context_inputs,
+    decide_labels,
+)
 from boilerstrip.types import NOISE_KINDS, Block, Document, Kind, Label
 
 FloatArray = npt.NDArray[np.float64]
@@ -1261,6 +1268,9 @@ class CvReport:
     page_scores: dict[str, float]
     n_blocks: int
     n_texts: int
+    title_f1_by_threshold: dict[str, float] = field(default_factory=dict)
+    """Title F1 of the blocks when body gives way to title at each threshold
+    (see :data:`~boilerstrip.smooth.TITLE_THRESHOLD`), and with none ("argmax")."""
 
 
 def _copies(
@@ -1476,7 +1486,7 @@ def _cv_report(
 ) -> CvReport:
     from boilerstrip.evaluate import shingle_counts, shingle_score
 
-    pred = final.argmax(axis=1)
+    pred = decide_labels(final)
     body = LABELS.index(Label.BODY)
     tp = int(((pred == body) & (y == body)).sum())
     fp = int(((pred == body) & (y != body)).sum())
@@ -1507,7 +1517,30 @@ def _cv_report(
         page_scores=page_scores,
         n_blocks=len(y),
         n_texts=n_original,
+        title_f1_by_threshold=_title_f1_by_threshold(final, y),
     )
+
+
+TITLE_THRESHOLDS_COMPARED = (0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1)
+"""Thresholds of :data:`~boilerstrip.smooth.TITLE_THRESHOLD` the CV report compares."""
+
+
+def _title_f1_by_threshold(final: FloatArray, y: npt.NDArray[np.int64]) -> dict[str, float]:
+    """Title F1 of the blocks for the plain argmax and for each compared threshold.
+
+    >>> final = np.array([[0.7, 0.3, 0.0], [0.9, 0.1, 0.0], [0.1, 0.1, 0.8]])
+    >>> _title_f1_by_threshold(final, np.array([1, 0, 2]))["0.25"]
+    1.0
+    """
+    title = LABELS.index(Label.TITLE)
+    scores: dict[str, float] = {}
+    for threshold in (None, *TITLE_THRESHOLDS_COMPARED):
+        pred = decide_labels(final, title_threshold=threshold)
+        tp = int(((pred == title) & (y == title)).sum())
+        predicted, actual = int((pred == title).sum()), int((y == title).sum())
+        f1 = 2 * tp / max(predicted + actual, 1)
+        scores["argmax" if threshold is None else f"{threshold:g}"] = round(f1, 4)
+    return scores
 
 
 # --------------------------------------------------------------------------- kinds
@@ -1686,6 +1719,14 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
     ]
     for key, value in sorted(cv["page_scores"].items()):
         lines.append(f"| page 4-shingle {key} | {value} |")
+    if cv.get("title_f1_by_threshold"):
+        lines += [
+            "",
+            "Title F1 of the blocks when body gives way to title from a threshold on "
+            f"(`clean` uses {TITLE_THRESHOLD}; the scores above are at it): "
+            + ", ".join(f"{k} {v}" for k, v in cv["title_f1_by_threshold"].items())
+            + ".",
+        ]
     lines += [
         "",
         "## Kinds (held-out pages)",
