@@ -27,8 +27,10 @@
   a server process (multiprocessing's ``forkserver``) that imported those
   modules once, instead of each worker starting a new interpreter and
   importing them itself (about a third of a second of CPU a worker for
-  boilerstrip). Where the platform has no fork server (Windows), the workers
-  start as usual. The command line uses it; a library caller need not.
+  boilerstrip). The server is started once per process, with the first
+  ``preload`` given, and keeps those modules for the process's life. Where
+  the platform has no fork server (Windows), the workers start as usual. The
+  command line uses it; a library caller need not.
 
 ``func`` (and ``batched``) must be picklable for ``n_jobs > 1``: a function
 defined at module level, or a :func:`functools.partial` of one.
@@ -368,6 +370,7 @@ def _map_here(
 
 
 FORK_SERVER = "forkserver"
+"""multiprocessing's start method for workers forked from a preloaded server."""
 
 
 def _executor(workers: int, preload: Sequence[str] = ()) -> Any:
