@@ -154,11 +154,12 @@ def clean_tasks(options: TaskOptions, texts: Sequence[str | None]) -> list[Clean
     (:func:`boilerstrip.core.clean_batch`). Module-level for the workers."""
     from boilerstrip import core
 
-    present = [text for text in texts if text is not None]
-    cleaned = iter(
-        core.clean_batch(present, keep_title=options.keep_title, model=_model(options.model_path))
-    )
-    return [None if text is None else _result(options, text, next(cleaned)) for text in texts]
+    model = _model(options.model_path)
+    cleaned = core.clean_batch_or_none(texts, keep_title=options.keep_title, model=model)
+    return [
+        None if text is None or body is None else _result(options, text, body)
+        for text, body in zip(texts, cleaned, strict=True)
+    ]
 
 
 def _result(options: TaskOptions, text: str, cleaned: str) -> CleanResult:

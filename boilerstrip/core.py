@@ -218,33 +218,44 @@ def clean_batch(
     return _clean_all(checked, keep_title=keep_title, model=_model(model))
 
 
+def clean_batch_or_none(
+    texts: Sequence[str | None], *, keep_title: bool = False, model: Model | None = None
+) -> list[str | None]:
+    """:func:`clean_batch` for a column with missing documents: ``None`` stays
+    ``None``, the others are cleaned together. The command's workers and the
+    dataset integrations clean their batches with it.
+
+    >>> clean_batch_or_none([None, "Share on Facebook\\nThe council met on Monday to vote."])
+    [None, 'The council met on Monday to vote.']
+    """
+    present = [text for text in texts if text is not None]
+    bodies = iter(clean_batch(present, keep_title=keep_title, model=model))
+    return [None if text is None else next(bodies) for text in texts]
+
+
 def _clean_all(texts: Sequence[str], *, keep_title: bool, model: Model) -> list[str]:
     """:func:`clean` of each text (checked), classifying short ones together."""
-    with one_blas_thread():
-        return _clean_texts(texts, keep_title=keep_title, model=model)
-
-
-def _clean_texts(texts: Sequence[str], *, keep_title: bool, model: Model) -> list[str]:
     # No Block or Decision objects and no kinds here: clean needs only the labels.
     out = [""] * len(texts)
     group: list[tuple[int, Document | Spans]] = []
     chars = 0
-    for i, text in enumerate(texts):
-        blocks = cut(text)
-        if isinstance(blocks, Spans) and not blocks.texts:
-            continue
-        if len(text) > WINDOW_CHARS:
-            doc = as_document(blocks) if isinstance(blocks, Spans) else blocks
-            final, _ = _predict(doc, model, kinds=False)
-            out[i] = assemble(doc, _kept(final, keep_title=keep_title).tolist())
-            continue
-        if group and chars + len(text) > BATCH_CHARS:
+    with one_blas_thread():
+        for i, text in enumerate(texts):
+            blocks = cut(text)
+            if isinstance(blocks, Spans) and not blocks.texts:
+                continue
+            if len(text) > WINDOW_CHARS:
+                doc = as_document(blocks) if isinstance(blocks, Spans) else blocks
+                final, _ = _predict(doc, model, kinds=False)
+                out[i] = assemble(doc, _kept(final, keep_title=keep_title).tolist())
+                continue
+            if group and chars + len(text) > BATCH_CHARS:
+                _clean_group(group, out, keep_title=keep_title, model=model)
+                group, chars = [], 0
+            group.append((i, blocks))
+            chars += len(text)
+        if group:
             _clean_group(group, out, keep_title=keep_title, model=model)
-            group, chars = [], 0
-        group.append((i, blocks))
-        chars += len(text)
-    if group:
-        _clean_group(group, out, keep_title=keep_title, model=model)
     return out
 
 
@@ -319,7 +330,7 @@ def clean_many(
         (_check_text(text) for text in texts),
         n_jobs=n_jobs,
         chunk_size=batch_size,
-        batched=partial(_clean_items, keep_title=keep_title, model=model),
+        batched=partial(clean_batch, keep_title=keep_title, model=model),
     )
     return (outcome.unwrap() for outcome in outcomes)
 
@@ -328,16 +339,13 @@ def _clean_item(text: str, *, keep_title: bool, model: Model | None) -> str:
     return clean(text, keep_title=keep_title, model=model)
 
 
-def _clean_items(texts: Sequence[str], *, keep_title: bool, model: Model | None) -> list[str]:
-    return clean_batch(texts, keep_title=keep_title, model=model)
-
-
 __all__ = [
     "BATCH_CHARS",
     "DEFAULT_BATCH_SIZE",
     "classify",
     "clean",
     "clean_batch",
+    "clean_batch_or_none",
     "clean_many",
     "decide",
 ]

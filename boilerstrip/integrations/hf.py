@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from boilerstrip.core import clean_batch
+from boilerstrip.core import clean_batch_or_none
 from boilerstrip.integrations import worker_model
 
 __all__ = ["DEFAULT_INPUT_COLUMN", "DEFAULT_OUTPUT_COLUMN", "BatchCleaner"]
@@ -68,15 +68,14 @@ class BatchCleaner:
                 f"batch has no column {self.input_column!r} to clean; "
                 f"its columns are {sorted(batch)}"
             ) from None
-        present: list[str] = []
+        checked: list[str | None] = []
         for position, text in enumerate(texts):
             if text is not None and not isinstance(text, str):
                 raise TypeError(
                     f"column {self.input_column!r}, row {position} of the batch: "
                     f"expected str or None, got {type(text).__name__}"
                 )
-            if text is not None:
-                present.append(text)
+            checked.append(text)
         model = worker_model(self.model_path)
-        bodies = iter(clean_batch(present, keep_title=self.keep_title, model=model))
-        return {self.output_column: [None if text is None else next(bodies) for text in texts]}
+        cleaned = clean_batch_or_none(checked, keep_title=self.keep_title, model=model)
+        return {self.output_column: cleaned}

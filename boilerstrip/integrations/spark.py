@@ -30,7 +30,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql.pandas.functions import pandas_udf
 from pyspark.sql.types import StringType
 
-from boilerstrip.core import clean_batch
+from boilerstrip.core import clean_batch_or_none
 from boilerstrip.integrations import worker_model
 
 __all__ = [
@@ -57,9 +57,8 @@ def clean_series(
     ['', None]
     """
     model = worker_model(model_path)
-    present = [text for text in texts if not _is_null(text)]
-    bodies = iter(clean_batch(present, keep_title=keep_title, model=model))
-    cleaned = [None if _is_null(text) else next(bodies) for text in texts]
+    present = [None if _is_null(text) else text for text in texts]
+    cleaned = clean_batch_or_none(present, keep_title=keep_title, model=model)
     return pd.Series(cleaned, index=texts.index, dtype=object)
 
 
