@@ -26,8 +26,8 @@
 * **Preloaded**: given ``preload``, module names, the workers are forked from
   a server process (multiprocessing's ``forkserver``) that imported those
   modules once, instead of each worker starting a new interpreter and
-  importing them itself (about a third of a second of CPU a worker for
-  boilerstrip). The server is started once per process, with the first
+  importing them itself (``benchmarks/throughput.py`` times boilerstrip's
+  import in a fresh process). The server is started once per process, with the first
   ``preload`` given, and keeps those modules for the process's life. Where
   the platform has no fork server (Windows), the workers start as usual. The
   command line uses it; a library caller need not.

@@ -129,13 +129,11 @@ def context_inputs(
 TITLE_THRESHOLD = 0.25
 """A block the context stage finds most likely body, but title with at least this
 probability, is taken as title (not kept by ``clean``). Headlines are rare (one
-block in 300) and look like the article's subheadings, so the stage rarely puts
-them first: in the shipped model's grouped cross-validation (out-of-fold
-probabilities of its 4 million training blocks, the context stage refitted fold
-by fold), 22.5% of headlines came out body. Thresholds from 0.5 down to 0.1
-were compared there: 0.25 gave the best title F1 (0.460, against 0.438 for the
-plain argmax), body F1 0.7403 against 0.7404, and the same page 4-shingle F1
-(within 0.0002 for each converter)."""
+block in 300) and look like the article's subheadings, so the stage seldom puts
+them first. The training's grouped cross-validation compares thresholds from
+0.5 down to 0.1 (``models/MODEL_CARD.md``): 0.25 gives the best title F1
+(0.460, against 0.439 for the plain argmax), and body F1 and page 4-shingle F1
+stay where the argmax has them (within 0.0002)."""
 
 
 def decide_labels(
