@@ -29,6 +29,7 @@ KINDS = FIXTURE / "noise-kinds.tsv"
 APPEALS = FIXTURE / "appeals.tsv"
 FUNCTION_WORDS = FIXTURE / "function-words.tsv"
 SHIPPED_FUNCTION_WORDS = Path(__file__).parents[1] / "models" / "vocabulary" / "function-words.tsv"
+SHIPPED_KINDS_DIR = Path(__file__).parents[1] / "models" / "kinds"
 N = Label.NOISE
 SEED = (DATA / "independent-nato-turkey.txt").read_text(encoding="utf-8")
 SAMPLES = [
@@ -398,6 +399,22 @@ def test_the_shipped_function_word_lists_are_valid() -> None:
     # Common English content words stay out of the other languages' lists.
     others = {w for lang, words in listed.items() if lang != "en" for w in words}
     assert not others & {"war", "man", "men", "door", "son"}
+
+
+def test_the_two_appeal_pools_are_valid_and_share_no_group_or_text() -> None:
+    # The second pool is meant to be joined to the first (APPEALS.md): that only
+    # works if both read cleanly and neither repeats a group name or a block.
+    pools = [
+        train.read_appeals(SHIPPED_KINDS_DIR / name)
+        for name in ("appeals.tsv", "appeals-extra.tsv")
+    ]
+    names = [{g.group for g in pool} for pool in pools]
+    texts = [[t for g in pool for t in g.texts] for pool in pools]
+    assert len(pools[1]) == 246
+    assert not names[0] & names[1]
+    assert not set(texts[0]) & set(texts[1])
+    assert len(set(texts[1])) == len(texts[1])
+    assert {g.language for g in pools[1]} == {g.language for g in pools[0]}
 
 
 def test_read_appeals_reads_the_groups_in_order() -> None:
