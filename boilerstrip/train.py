@@ -51,7 +51,6 @@ from boilerstrip.features import (
     HASH_BITS,
     N_BUCKETS,
     PROSE_TOKENS,
-    SELF_DENSE,
     ContentWords,
     Features,
     Vocabulary,
@@ -231,15 +230,6 @@ or a line end, and a space between words (dropped)."""
 WRAP_WIDTH = 72
 """Hard-wrap width for the blank-line paragraph augmentation."""
 
-KIND_DENSE = tuple(
-    name
-    for name in SELF_DENSE
-    if name
-    not in ("repeats_in_doc", "short_run_len", "cohesion", "top_overlap", "reader_address_rel")
-)
-"""Dense features the kind classifier uses: the block's own shape, not its
-relations to a page (kind-labeled blocks are classified without their page)."""
-
 DEFAULT_KINDS_FILE = Path("models") / "kinds" / "noise-kinds.tsv"
 """The reviewed kind-labeled noise set, relative to the repository root."""
 
@@ -263,8 +253,17 @@ APPEAL_BODY_SHARE = 0.3
 """Share of those copies that also get a body hard negative (prose about money,
 subscriptions or comments as news), so that topic words alone do not make noise."""
 
-KIND_HOLDOUT = 0.2
-"""Share of the kind-labeled pages held out to report per-kind precision and recall."""
+KIND_FOLDS = 5
+"""Folds, grouped by page, of the kind classifier's cross-validation: each
+labeled block of a real page is scored by a classifier that never saw its page."""
+
+DEFAULT_KIND_SAMPLE_FILE = Path("models") / "kinds" / "noise-sample.tsv"
+"""Noise blocks drawn at random from the TRAIN pages and labeled by hand
+(``models/kinds/sample_noise.py``): kinds in the proportions pages hold them."""
+
+KIND_PAGE_DATASETS = {"wcxb-dev": "wcxb", "mozilla-readability": "readability"}
+"""The readers' dataset names (the prefix of :attr:`Example.page_id`) by the
+folder names the kind-labeled files write."""
 
 
 @dataclass(frozen=True)
@@ -1296,6 +1295,7 @@ def train(
     *,
     converters: Sequence[str] = DEFAULT_CONVERTERS,
     kinds_file: Path,
+    kind_sample_file: Path | None = DEFAULT_KIND_SAMPLE_FILE,
     appeals_file: Path = DEFAULT_APPEALS_FILE,
     function_words_file: Path = DEFAULT_FUNCTION_WORDS_FILE,
     seed: int = 0,
@@ -1432,7 +1432,12 @@ def train(
     progress(f"final block classifier and context network ({time.perf_counter() - started:.0f} s)")
 
     kinds, kind_labels, kind_report = fit_kinds(
-        kinds_file, vocabulary, seed=seed, appeals=appeal_groups
+        kinds_file,
+        vocabulary,
+        seed=seed,
+        appeals=appeal_groups,
+        sample=kind_sample_file,
+        pages={(ex.page_id, ex.source): ex.doc for ex in examples},
     )
     progress(f"kind classifier: {kind_report['n_rows']} rows")
 
@@ -1546,11 +1551,39 @@ def _title_f1_by_threshold(final: FloatArray, y: npt.NDArray[np.int64]) -> dict[
 # --------------------------------------------------------------------------- kinds
 
 
-def read_kinds(path: Path) -> list[tuple[Kind, str, str]]:
-    """Rows of the reviewed kind-labeled noise set: (kind, text, page id)."""
-    rows: list[tuple[Kind, str, str]] = []
+@dataclass(frozen=True)
+class KindRow:
+    """One kind-labeled block: its kind, text, and the page text it was cut from."""
+
+    kind: Kind
+    text: str
+    dataset: str
+    page_id: str
+    converter: str
+
+    @property
+    def page(self) -> str:
+        """``dataset/page_id``: the unit the kind classifier's folds keep together."""
+        return f"{self.dataset}/{self.page_id}"
+
+    @property
+    def source(self) -> tuple[str, str]:
+        """The key of the page text in the training examples: (page id, converter)."""
+        return (
+            f"{KIND_PAGE_DATASETS.get(self.dataset, self.dataset)}/{self.page_id}",
+            self.converter,
+        )
+
+
+def read_kind_rows(path: Path, *, noise_only: bool = True) -> list[KindRow]:
+    """Rows of a kind-labeled file (``noise-kinds.tsv`` or ``noise-sample.tsv``).
+
+    With ``noise_only`` a body or title row is an error; without it such rows
+    (blocks of the article that the alignment took for noise) are skipped.
+    """
+    rows: list[KindRow] = []
     with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh, delimiter="\t")
+        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         missing = [c for c in KIND_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
@@ -1562,9 +1595,99 @@ def read_kinds(path: Path) -> list[tuple[Kind, str, str]]:
             except ValueError as exc:
                 raise ValueError(f"{path}:{line_no}: unknown kind {row['kind']!r}") from exc
             if not kind.is_noise:
-                raise ValueError(f"{path}:{line_no}: kind {kind.value!r} is not a noise kind")
-            rows.append((kind, row["text"], f"{row['dataset']}/{row['page_id']}"))
+                if noise_only:
+                    raise ValueError(f"{path}:{line_no}: kind {kind.value!r} is not a noise kind")
+                continue
+            converter = row.get("converter") or ""
+            rows.append(KindRow(kind, row["text"], row["dataset"], row["page_id"], converter))
     return rows
+
+
+def read_kinds(path: Path) -> list[tuple[Kind, str, str]]:
+    """Rows of the reviewed kind-labeled noise set: (kind, text, page id)."""
+    return [(r.kind, r.text, r.page) for r in read_kind_rows(path)]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _PageFeatures:
+    """Features of labeled blocks computed in their page, when the page is known.
+
+    The kind of a block shows in its neighbours as much as in itself: a single
+    word in a run of menu items is navigation, a short line after the body is
+    a related link. A labeled block is looked up (by its text, whitespace
+    collapsed) in the page text it was cut from, and gets the features it has
+    there; a block whose page or text is not found gets the features of the
+    block alone.
+    """
+
+    def __init__(self, pages: Mapping[tuple[str, str], Document], vocabulary: Vocabulary) -> None:
+        self.pages = pages
+        self.vocabulary = vocabulary
+        self.found = 0
+        self._cache: dict[tuple[str, str], tuple[Features, dict[str, int]]] = {}
+
+    def _page(self, key: tuple[str, str]) -> tuple[Features, dict[str, int]]:
+        if key not in self._cache:
+            doc = self.pages[key]
+            index: dict[str, int] = {}
+            for i, block in enumerate(doc.blocks):
+                index.setdefault(_flat(block.text), i)
+            self._cache[key] = (extract(doc, vocabulary=self.vocabulary), index)
+        return self._cache[key]
+
+    def of(self, row: KindRow) -> Features:
+        if row.source in self.pages:
+            feats, index = self._page(row.source)
+            at = index.get(_flat(row.text))
+            if at is not None:
+                self.found += 1
+                return feats.subset(np.array([at], dtype=np.int64))
+        return self.alone(row.text)
+
+    def alone(self, text: str) -> Features:
+        doc = segment(text)
+        alone = Document(text=doc.text, blocks=doc.blocks[:1], separator=doc.separator)
+        return extract(alone, vocabulary=self.vocabulary)
+
+    def group(self, texts: Sequence[str]) -> Features:
+        """Features of a hand-written group's blocks, the group read as a page."""
+        doc = segment("\n".join(texts))
+        if len(doc.blocks) != len(texts):
+            return _stack([self.alone(t) for t in texts])
+        return extract(doc, vocabulary=self.vocabulary)
+
+
+def _stack(parts: Sequence[Features]) -> Features:
+    """Features of several documents as those of one (rows renumbered in order)."""
+    offsets = np.cumsum([0, *(p.n_blocks for p in parts)])
+    return Features(
+        dense=np.vstack([p.dense for p in parts]),
+        rows=np.concatenate([p.rows + o for p, o in zip(parts, offsets[:-1], strict=True)]),
+        cols=np.concatenate([p.cols for p in parts]),
+        vals=np.concatenate([p.vals for p in parts]),
+        words=ContentWords.empty(),
+    )
+
+
+def _kind_scores(
+    pred: npt.NDArray[np.int64], y: npt.NDArray[np.int64], kind_labels: Sequence[Kind]
+) -> dict[str, Any]:
+    """Accuracy and per-kind precision / recall / support of predicted kind indices."""
+    per_kind: dict[str, dict[str, float]] = {}
+    for k, kind in enumerate(kind_labels):
+        tp = int(((pred == k) & (y == k)).sum())
+        n_pred = int((pred == k).sum())
+        n_true = int((y == k).sum())
+        per_kind[kind.value] = {
+            "precision": round(tp / n_pred, 3) if n_pred else 0.0,
+            "recall": round(tp / n_true, 3) if n_true else 0.0,
+            "support": n_true,
+        }
+    accuracy = round(float((pred == y).mean()), 3) if y.size else 0.0
+    return {"n": int(y.size), "accuracy": accuracy, "per_kind": per_kind}
 
 
 def fit_kinds(
@@ -1573,54 +1696,60 @@ def fit_kinds(
     *,
     seed: int,
     appeals: Sequence[AppealGroup] = (),
+    sample: Path | None = None,
+    pages: Mapping[tuple[str, str], Document] | None = None,
 ) -> tuple[Linear, tuple[Kind, ...], dict[str, Any]]:
-    """Fit the kind classifier; report per-kind precision/recall on held-out pages.
+    """Fit the kind classifier; report its per-kind scores, cross-validated by page.
 
-    The noise blocks of ``appeals`` are always in the training part: the
-    held-out scores are measured on reviewed blocks of real pages only.
+    It learns from the reviewed set ``path``, the hand-labeled random draw
+    ``sample`` (its body and title rows, blocks the alignment missed, are
+    left out) and the noise blocks of ``appeals``. ``pages`` maps (page id,
+    converter) to the training texts: a labeled block found in its page gets
+    the features it has there, neighbours and position included (see
+    :class:`_PageFeatures`). Each reviewed and sampled block is scored by a
+    classifier fitted without its page (:data:`KIND_FOLDS` folds); the
+    appeals are always in the training part.
     """
-    reviewed = read_kinds(path)
-    written = [
-        (g.kind, text, f"appeals/{g.group}") for g in appeals if g.kind.is_noise for text in g.texts
-    ]
-    rows = reviewed + written
-    kind_labels = tuple(k for k in NOISE_KINDS if any(r[0] is k for r in rows))
+    reviewed = read_kind_rows(path)
+    drawn = read_kind_rows(sample, noise_only=False) if sample is not None else []
+    written = [g for g in appeals if g.kind.is_noise]
+    kinds_seen = {r.kind for r in (*reviewed, *drawn)} | {g.kind for g in written}
+    kind_labels = tuple(k for k in NOISE_KINDS if k in kinds_seen)
+    lookup = _PageFeatures(pages or {}, vocabulary)
     matrix = Matrix(width=1 << KIND_HASH_BITS)
-    for kind, text, _ in rows:
-        doc = segment(text)
-        # A kind-labeled block is classified alone: its neighbours are not in the set.
-        joined = Document(text=doc.text, blocks=doc.blocks[:1], separator=doc.separator)
-        feats = extract(joined, vocabulary=vocabulary)
-        matrix.add(feats, [kind_labels.index(kind)])
-    dense = np.vstack(matrix.dense)
-    self_cols = [i for i, name in enumerate(DENSE_NAMES) if name in KIND_DENSE]
-    dense_self = np.zeros_like(dense)
-    dense_self[:, self_cols] = dense[:, self_cols]
+    groups: list[str] = []
+    origin: list[str] = []
+    for name, rows in (("reviewed", reviewed), ("sample", drawn)):
+        for row in rows:
+            matrix.add(lookup.of(row), [kind_labels.index(row.kind)])
+            groups.append(row.page)
+            origin.append(name)
+    for group in written:
+        matrix.add(lookup.group(group.texts), [kind_labels.index(group.kind)] * len(group.texts))
+        groups += [f"appeals/{group.group}"] * len(group.texts)
+        origin += ["appeals"] * len(group.texts)
     y = np.concatenate(matrix.labels)
-    design = make_design(matrix, dense_self)
-    pages = sorted({r[2] for r in reviewed})
-    rng = random.Random(seed)
-    held = set(rng.sample(pages, max(1, int(len(pages) * KIND_HOLDOUT))))
-    test = np.array([r[2] in held for r in rows])
-    layer = fit_svm(design, y, c=KIND_C, n_classes=len(kind_labels), seed=seed, rows=~test)
-    pred = _predict_linear(layer, design, np.flatnonzero(test)).argmax(axis=1)
-    per_kind: dict[str, dict[str, float]] = {}
-    for k, kind in enumerate(kind_labels):
-        tp = int(((pred == k) & (y[test] == k)).sum())
-        n_pred = int((pred == k).sum())
-        n_true = int((y[test] == k).sum())
-        per_kind[kind.value] = {
-            "precision": round(tp / n_pred, 3) if n_pred else 0.0,
-            "recall": round(tp / n_true, 3) if n_true else 0.0,
-            "support": n_true,
-        }
+    design = make_design(matrix, np.vstack(matrix.dense))
+    real = sorted({g for g, o in zip(groups, origin, strict=True) if o != "appeals"})
+    random.Random(seed).shuffle(real)
+    fold_of = {g: i % KIND_FOLDS for i, g in enumerate(real)}
+    fold = np.array([fold_of.get(g, -1) for g in groups])
+    pred = np.full(y.shape, -1, dtype=np.int64)
+    for k in range(KIND_FOLDS):
+        test = fold == k
+        if test.any() and (~test).any():
+            layer = fit_svm(design, y, c=KIND_C, n_classes=len(kind_labels), seed=seed, rows=~test)
+            pred[test] = _predict_linear(layer, design, np.flatnonzero(test)).argmax(axis=1)
+    where = np.array(origin)
     final = fit_svm(design, y, c=KIND_C, n_classes=len(kind_labels), seed=seed)
     report = {
-        "n_rows": len(rows),
-        "n_written_rows": len(written),
-        "n_heldout": int(test.sum()),
-        "heldout_accuracy": round(float((pred == y[test]).mean()), 3),
-        "per_kind": per_kind,
+        "n_rows": int(y.size),
+        "n_written_rows": int((where == "appeals").sum()),
+        "n_sample_rows": len(drawn),
+        "n_found_in_page": lookup.found,
+        "folds": KIND_FOLDS,
+        "reviewed": _kind_scores(pred[where == "reviewed"], y[where == "reviewed"], kind_labels),
+        "sample": _kind_scores(pred[where == "sample"], y[where == "sample"], kind_labels),
         "counts": {k.value: int((y == i).sum()) for i, k in enumerate(kind_labels)},
     }
     return final, kind_labels, report
@@ -1703,8 +1832,8 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         f"a sample that takes at most about {CONTEXT_ROWS_PER_TEXT} blocks of each text, "
         "so that short texts are not lost among the blocks of long pages.",
         "3. Kind classifier for noise blocks: a one-vs-rest linear SVM "
-        f"(C={KIND_C}, chosen by cross-validation grouped by page) over the block's own "
-        "features; its scores only rank the kinds.",
+        f"(C={KIND_C}, chosen by cross-validation grouped by page) over the block's "
+        "features in its page (its own and its neighbours'); its scores only rank the kinds.",
         "",
         "## Grouped cross-validation (folds by site)",
         "",
@@ -1729,20 +1858,31 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         ]
     lines += [
         "",
-        "## Kinds (held-out pages)",
+        "## Kinds (cross-validated by page)",
         "",
-        f"{kinds['n_rows']} labeled noise blocks ({kinds.get('n_written_rows', 0)} of them "
-        "from the hand-written appeals, always in the training part); "
-        f"{kinds['n_heldout']} reviewed blocks of held-out pages; "
-        f"accuracy {kinds['heldout_accuracy']}.",
+        f"{kinds['n_rows']} labeled noise blocks: the reviewed set, "
+        f"{kinds['n_sample_rows']} noise blocks drawn at random from the TRAIN pages and "
+        "labeled by hand (`models/kinds/noise-sample.tsv`), and "
+        f"{kinds['n_written_rows']} blocks of the hand-written appeals. "
+        f"{kinds['n_found_in_page']} of the real pages' blocks were found in their page "
+        "text and classified with their neighbours. Each block of a real page is scored "
+        f"by a classifier fitted without its page ({kinds['folds']} folds; the appeals "
+        "are always in the training part).",
         "",
-        "| kind | precision | recall | held-out support | all rows |",
-        "|---|---|---|---|---|",
+        f"- Random draw (kinds in the proportions pages hold them): accuracy "
+        f"{kinds['sample']['accuracy']} on {kinds['sample']['n']} blocks.",
+        f"- Reviewed set (every kind in fair numbers): accuracy "
+        f"{kinds['reviewed']['accuracy']} on {kinds['reviewed']['n']} blocks.",
+        "",
+        "| kind | precision (reviewed) | recall (reviewed) | support (reviewed) | "
+        "precision (draw) | recall (draw) | support (draw) | training rows |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for kind, s in kinds["per_kind"].items():
+    for kind, s in kinds["reviewed"]["per_kind"].items():
+        d = kinds["sample"]["per_kind"][kind]
         lines.append(
             f"| {kind} | {s['precision']} | {s['recall']} | {s['support']} | "
-            f"{kinds['counts'][kind]} |"
+            f"{d['precision']} | {d['recall']} | {d['support']} | {kinds['counts'][kind]} |"
         )
     lines += [
         "",
@@ -1768,6 +1908,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         default=None,
         help=f"kind-labeled noise set (default: {DEFAULT_KINDS_FILE})",
+    )
+    parser.add_argument(
+        "--kind-sample",
+        type=Path,
+        default=DEFAULT_KIND_SAMPLE_FILE,
+        help="noise blocks drawn at random and labeled by hand, for the kind classifier "
+        f"(default: {DEFAULT_KIND_SAMPLE_FILE})",
     )
     parser.add_argument(
         "--appeals",
@@ -1797,6 +1944,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     kinds_file = args.kinds or DEFAULT_KINDS_FILE
     if not kinds_file.is_file():
         parser.error(f"kind-labeled set not found: {kinds_file}")
+    if not args.kind_sample.is_file():
+        parser.error(f"kind sample not found: {args.kind_sample}")
     if not args.appeals.is_file():
         parser.error(f"appeals file not found: {args.appeals}")
     if not args.function_words.is_file():
@@ -1805,6 +1954,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.data,
         converters=args.converters,
         kinds_file=kinds_file,
+        kind_sample_file=args.kind_sample,
         appeals_file=args.appeals,
         function_words_file=args.function_words,
         seed=args.seed,

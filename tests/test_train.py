@@ -26,6 +26,7 @@ DATA = Path(__file__).parent / "data"
 DATASETS = DATA / "datasets"
 FIXTURE = DATA / "train_fixture"
 KINDS = FIXTURE / "noise-kinds.tsv"
+KIND_SAMPLE = FIXTURE / "noise-sample.tsv"
 APPEALS = FIXTURE / "appeals.tsv"
 FUNCTION_WORDS = FIXTURE / "function-words.tsv"
 SHIPPED_FUNCTION_WORDS = Path(__file__).parents[1] / "models" / "vocabulary" / "function-words.tsv"
@@ -74,6 +75,8 @@ def run_training(data: Path, out: Path, *, seed: int = 0) -> Path:
         str(out),
         "--kinds",
         str(KINDS),
+        "--kind-sample",
+        str(KIND_SAMPLE),
         "--appeals",
         str(APPEALS),
         "--function-words",
@@ -115,6 +118,7 @@ def test_training_writes_a_loadable_model(trained: tuple[Path, Path]) -> None:
         Kind.NEWSLETTER,
         Kind.COMMENTS,
         Kind.LEGAL,
+        Kind.RELATED,  # from the random-draw fixture only
     }
     for text in SAMPLES:
         decisions = classify(text, model=model)
@@ -274,15 +278,58 @@ def test_read_kinds_names_the_file_when_a_column_is_missing(tmp_path: Path) -> N
         train.read_kinds(path)
 
 
-def test_fit_kinds_names_kinds_of_held_out_lines(tmp_path: Path) -> None:
+def test_fit_kinds_scores_every_reviewed_line_by_a_classifier_without_its_page() -> None:
     from boilerstrip.features import Vocabulary
 
     layer, labels, report = train.fit_kinds(KINDS, Vocabulary.empty(), seed=0)
     assert report["n_rows"] == 20
-    assert report["n_heldout"] == 4  # one page in five, each line its own page
+    assert report["reviewed"]["n"] == 20  # each line its own page, each page in one fold
+    assert report["sample"]["n"] == 0
     assert set(labels) == set(report["counts"])
     assert sum(report["counts"].values()) == 20
+    assert sum(s["support"] for s in report["reviewed"]["per_kind"].values()) == 20
     assert layer.dense_weights.shape[0] == len(labels)
+
+
+def test_read_kind_rows_skips_the_sample_s_body_rows_and_keeps_quotes() -> None:
+    rows = train.read_kind_rows(KIND_SAMPLE, noise_only=False)
+    assert [(r.kind, r.text) for r in rows] == [
+        (Kind.NAVIGATION, "News"),
+        (Kind.SHARE, "Share on Facebook"),
+        (Kind.NAVIGATION, "Politik"),
+        (Kind.RELATED, "Lire aussi"),
+        (Kind.LEGAL, '"Copyright" 2024 – a page the training never read'),
+    ]
+    assert rows[0].source == ("wcxb/0101", "lxml")
+    with pytest.raises(ValueError, match=re.escape(f"{KIND_SAMPLE}:6: kind 'body'")):
+        train.read_kind_rows(KIND_SAMPLE)
+
+
+def test_fit_kinds_gives_sampled_blocks_their_features_in_their_page(data_dir: Path) -> None:
+    from boilerstrip.features import Vocabulary
+
+    examples = train.load_examples(
+        data_dir, converters=("lxml",), cache_dir=None, limit=None, progress=quiet
+    )
+    pages = {(ex.page_id, ex.source): ex.doc for ex in examples}
+    _, labels, report = train.fit_kinds(
+        KINDS, Vocabulary.empty(), seed=0, sample=KIND_SAMPLE, pages=pages
+    )
+    assert report["n_sample_rows"] == 5  # the body row is left out
+    assert report["n_found_in_page"] == 4  # page 9999 is not a training page
+    assert report["sample"]["n"] == 5
+    assert report["n_rows"] == 25
+    assert Kind.RELATED in labels  # a kind only the sample has
+
+
+def test_the_shipped_kind_files_are_valid_and_from_train_pages_only() -> None:
+    reviewed = train.read_kind_rows(SHIPPED_KINDS_DIR / "noise-kinds.tsv")
+    drawn = train.read_kind_rows(SHIPPED_KINDS_DIR / "noise-sample.tsv", noise_only=False)
+    assert len(reviewed) == 3406
+    assert len(drawn) == 465  # 480 drawn, 15 of them body or title
+    assert {r.dataset for r in (*reviewed, *drawn)} <= set(train.TRAIN_SETS)
+    assert {r.converter for r in drawn} == set(train.DEFAULT_CONVERTERS)
+    assert all(r.text and r.text == " ".join(r.text.split()) for r in drawn)
 
 
 # --------------------------------------------------------------------------- pieces
