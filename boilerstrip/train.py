@@ -129,10 +129,14 @@ extrapolate badly to scripts without spaces."""
 
 KIND_C = 0.3
 """Penalty parameter of the kind classifier, a linear SVM trained on a few
-thousand rows. Chosen by 4-fold cross-validation grouped by page on the
+thousand rows. First chosen by 4-fold cross-validation grouped by page on the
 training part of the reviewed set: accuracy 0.706, against 0.699 at C=0.1,
 0.700 at C=1, and 0.660 for the averaged-SGD logistic regression used before
-(which named many kinds 'newsletter' or 'other')."""
+(which named many kinds 'newsletter' or 'other'). Checked again with the
+blocks' features in their page and the random draw (the :func:`fit_kinds`
+cross-validation, :data:`KIND_FOLDS` folds; ``benchmarks/kind_c.py``):
+reviewed / draw accuracy 0.732 / 0.727 at C=0.3, 0.730 / 0.723 at C=0.1,
+0.729 / 0.720 at C=1."""
 
 SVM_MAX_ITER = 5000
 """Iterations of liblinear's coordinate descent for the kind classifier."""
@@ -1698,6 +1702,7 @@ def fit_kinds(
     appeals: Sequence[AppealGroup] = (),
     sample: Path | None = None,
     pages: Mapping[tuple[str, str], Document] | None = None,
+    c: float = KIND_C,
 ) -> tuple[Linear, tuple[Kind, ...], dict[str, Any]]:
     """Fit the kind classifier; report its per-kind scores, cross-validated by page.
 
@@ -1708,7 +1713,7 @@ def fit_kinds(
     the features it has there, neighbours and position included (see
     :class:`_PageFeatures`). Each reviewed and sampled block is scored by a
     classifier fitted without its page (:data:`KIND_FOLDS` folds); the
-    appeals are always in the training part.
+    appeals are always in the training part. ``c`` is the SVM's penalty.
     """
     reviewed = read_kind_rows(path)
     drawn = read_kind_rows(sample, noise_only=False) if sample is not None else []
@@ -1738,10 +1743,10 @@ def fit_kinds(
     for k in range(KIND_FOLDS):
         test = fold == k
         if test.any() and (~test).any():
-            layer = fit_svm(design, y, c=KIND_C, n_classes=len(kind_labels), seed=seed, rows=~test)
+            layer = fit_svm(design, y, c=c, n_classes=len(kind_labels), seed=seed, rows=~test)
             pred[test] = _predict_linear(layer, design, np.flatnonzero(test)).argmax(axis=1)
     where = np.array(origin)
-    final = fit_svm(design, y, c=KIND_C, n_classes=len(kind_labels), seed=seed)
+    final = fit_svm(design, y, c=c, n_classes=len(kind_labels), seed=seed)
     report = {
         "n_rows": int(y.size),
         "n_written_rows": int((where == "appeals").sum()),
