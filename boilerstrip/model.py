@@ -44,8 +44,9 @@ from boilerstrip.types import Kind, Label
 
 FloatArray = npt.NDArray[np.float64]
 
-FORMAT_VERSION = 4
-"""Bumped whenever the stored arrays or the features they expect change meaning."""
+FORMAT_VERSION = 5
+"""Bumped whenever the stored arrays or the features they expect change meaning
+(5: word lists looked up in 2**20 slots, :data:`~boilerstrip.features.LEXICON_BITS`)."""
 
 MODEL_FILENAME = "boilerstrip.joblib"
 """Name of the shipped model file in ``models/`` (package ``boilerstrip.models``)."""

@@ -105,7 +105,7 @@ def test_seed_block_labels_match_expected_blocks() -> None:
 
 SEED_KIND_MISMATCHES = (
     "shipped model names 'Subscribe to Independent Premium...' newsletter (not subscription) "
-    "and 'Join our commenting forum' newsletter (not comments)"
+    "and 'Join thought-provoking conversations...' donation (not comments)"
 )
 
 
