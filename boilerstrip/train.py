@@ -135,8 +135,8 @@ training part of the reviewed set: accuracy 0.706, against 0.699 at C=0.1,
 (which named many kinds 'newsletter' or 'other'). Checked again with the
 blocks' features in their page and the random draw (the :func:`fit_kinds`
 cross-validation, :data:`KIND_FOLDS` folds; ``benchmarks/kind_c.py``):
-reviewed / draw accuracy 0.732 / 0.727 at C=0.3, 0.730 / 0.723 at C=0.1,
-0.729 / 0.720 at C=1."""
+reviewed / draw accuracy 0.733 / 0.729 at C=0.3, 0.733 / 0.723 at C=0.1,
+0.730 / 0.723 at C=1."""
 
 SVM_MAX_ITER = 5000
 """Iterations of liblinear's coordinate descent for the kind classifier."""
