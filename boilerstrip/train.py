@@ -1792,7 +1792,8 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         "Block labels come from aligning each block to the gold text (`boilerstrip/align.py`);",
         "on 194 blocks checked by eye the aligned label was right for 90.2% "
         "(`benchmarks/ALIGNMENT.md`).",
-        "Kinds come from the reviewed kind-labeled set `models/kinds/noise-kinds.tsv`.",
+        "Kinds come from the reviewed kind-labeled set `models/kinds/noise-kinds.tsv` and "
+        "a random draw of noise blocks labeled by hand (`models/kinds/noise-sample.tsv`).",
         f"Augmented copies include {info.get('n_appealed', 0)} texts with a hand-written "
         "appeal or prompt inserted (`models/kinds/appeals.tsv`, original text written for "
         "this project, MIT; see `models/kinds/APPEALS.md`), some with a body hard negative, "
