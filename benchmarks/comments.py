@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus import write_section
+from corpus import publish_section
 
 from boilerstrip.convert import html_to_text
 from boilerstrip.datasets._io import find_files, lines, read_html, read_text
@@ -206,11 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         a for a in (argv if argv is not None else sys.argv[1:])
     )
     text = section(tallies, n_pages, command, time.perf_counter() - started)
-    if args.no_write:
-        print(text, end="")
-    else:
-        write_section(text, args.results, start=START_MARK, end=END_MARK)
-        print(f"wrote {args.results}", file=sys.stderr)
+    publish_section(text, args.results, start=START_MARK, end=END_MARK, print_only=args.no_write)
     return 0
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -108,3 +109,13 @@ def write_section(section: str, results: Path, *, start: str, end: str) -> None:
         fh.write(text)
     os.chmod(temp, 0o644)
     os.replace(temp, results)
+
+
+def publish_section(text: str, results: Path, *, start: str, end: str, print_only: bool) -> None:
+    """Print ``text`` (with ``print_only``, a script's ``--no-write``) or put it in
+    ``results`` with :func:`write_section` and say so on standard error."""
+    if print_only:
+        print(text.rstrip("\n"))
+    else:
+        write_section(text, results, start=start, end=end)
+        print(f"wrote {results}", file=sys.stderr)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus import write_section
+from corpus import publish_section
 
 from boilerstrip.model import default_model
 from boilerstrip.train import (
@@ -110,11 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
     ]
     text = "\n".join(lines)
-    if args.no_write:
-        print(text)
-    else:
-        write_section(text, args.results, start=START_MARK, end=END_MARK)
-        print(f"wrote {args.results}", file=sys.stderr)
+    publish_section(text, args.results, start=START_MARK, end=END_MARK, print_only=args.no_write)
     return 0
 
 
