@@ -42,6 +42,7 @@ from boilerstrip.train import (
     KIND_C,
     fit_kinds,
     load_examples,
+    page_texts,
     read_appeals,
 )
 
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         limit=None,
         progress=lambda msg: print(msg, file=sys.stderr),
     )
-    pages = {(ex.page_id, ex.source): ex.doc for ex in examples}
+    pages = page_texts(examples)
     vocabulary = default_model().vocabulary
     appeals = read_appeals(ROOT / DEFAULT_APPEALS_FILE)
     rows = []

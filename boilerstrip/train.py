@@ -1441,7 +1441,7 @@ def train(
         seed=seed,
         appeals=appeal_groups,
         sample=kind_sample_file,
-        pages={(ex.page_id, ex.source): ex.doc for ex in examples},
+        pages=page_texts(examples),
     )
     progress(f"kind classifier: {kind_report['n_rows']} rows")
 
@@ -1553,6 +1553,12 @@ def _title_f1_by_threshold(final: FloatArray, y: npt.NDArray[np.int64]) -> dict[
 
 
 # --------------------------------------------------------------------------- kinds
+
+
+def page_texts(examples: Iterable[Example]) -> dict[tuple[str, str], Document]:
+    """Each example's document by (page id, converter): where :func:`fit_kinds`
+    finds the page a labeled block was cut from (see :attr:`KindRow.source`)."""
+    return {(ex.page_id, ex.source): ex.doc for ex in examples}
 
 
 @dataclass(frozen=True)

@@ -311,7 +311,7 @@ def test_fit_kinds_gives_sampled_blocks_their_features_in_their_page(data_dir: P
     examples = train.load_examples(
         data_dir, converters=("lxml",), cache_dir=None, limit=None, progress=quiet
     )
-    pages = {(ex.page_id, ex.source): ex.doc for ex in examples}
+    pages = train.page_texts(examples)
     _, labels, report = train.fit_kinds(
         KINDS, Vocabulary.empty(), seed=0, sample=KIND_SAMPLE, pages=pages
     )
