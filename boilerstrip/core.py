@@ -17,7 +17,7 @@ import numpy.typing as npt
 from boilerstrip.arrays import Pages
 from boilerstrip.batch import one_blas_thread
 from boilerstrip.features import Features, IntArray, extract_pages
-from boilerstrip.model import LABELS, FloatArray, Model, default_model, softmax
+from boilerstrip.model import LABELS, FloatArray, Model, default_model
 from boilerstrip.segment import as_document, assemble, cut, segment
 from boilerstrip.smooth import context_inputs, decide_labels
 from boilerstrip.types import Block, Decision, Document, Kind, Label, Spans
@@ -98,7 +98,7 @@ def _probabilities(
     features = extract_pages(docs, vocabulary=model.vocabulary)
     first = model.block_probabilities(features)
     inputs = context_inputs(first, features.dense, features.words, pages=pages)
-    return softmax(model.context.scores(inputs)), features, pages
+    return model.context.probabilities(inputs), features, pages
 
 
 def _windows(doc: Document) -> Iterator[tuple[int, int, int, int]]:

@@ -16,7 +16,8 @@ Steps (each deterministic; every random choice uses a seed derived from
 4. fit the context-free block classifier (noise of
    :data:`~boilerstrip.features.PROSE_TOKENS` words or more is a class of its
    own there), get out-of-fold probabilities with cross-validation grouped by
-   site, fit the context network on them;
+   site, fit the context networks (a committee of
+   :data:`CONTEXT_NETS`) on them;
 5. fit the kind classifier on the reviewed kind-labeled noise set;
 6. report grouped cross-validated scores, save the model and its card.
 
@@ -63,6 +64,7 @@ from boilerstrip.model import (
     LABELS,
     MODEL_FILENAME,
     Z_CLIP,
+    Committee,
     Linear,
     Model,
     Network,
@@ -73,6 +75,7 @@ from boilerstrip.model import (
 from boilerstrip.segment import assemble, segment
 from boilerstrip.smooth import (
     FIRST_STAGE_CLASSES,
+    NEIGHBOUR_CUES,
     PROSE_NOISE,
     TITLE_THRESHOLD,
     as_labels,
@@ -163,6 +166,11 @@ error in the sample."""
 
 CONTEXT_EPOCHS = 15
 """Passes of the context network's optimiser (early stopping may end sooner)."""
+
+CONTEXT_NETS = 3
+"""Members of the context stage's :class:`~boilerstrip.model.Committee`, each
+fitted with its own seed (start and sample of rows). The model card gives the
+grouped CV page F1 of each member alone beside that of their mean."""
 
 CONTEXT_HIDDEN = (32,)
 """One hidden layer of 32 units: enough to combine neighbours' odds non-linearly."""
@@ -1219,6 +1227,23 @@ def fit_network(
     return Network(mean=mean, scale=scale, weights=tuple(layers), biases=tuple(biases))
 
 
+def fit_committee(
+    inputs: FloatArray,
+    y: npt.NDArray[np.int64],
+    *,
+    text_sizes: npt.NDArray[np.int64],
+    seed: int,
+) -> Committee:
+    """Fit :data:`CONTEXT_NETS` context networks with seeds ``seed``, ``seed + 1``, ...
+    (see :func:`fit_network`) and store them as a :class:`Committee`."""
+    return Committee(
+        tuple(
+            fit_network(inputs, y, text_sizes=text_sizes, seed=seed + k)
+            for k in range(CONTEXT_NETS)
+        )
+    )
+
+
 def split_pool(
     pool: NoisePool, examples: Sequence[Example], fold_of_site: Mapping[str, int], n_folds: int
 ) -> list[NoisePool]:
@@ -1274,6 +1299,9 @@ class CvReport:
     title_f1_by_threshold: dict[str, float] = field(default_factory=dict)
     """Title F1 of the blocks when body gives way to title at each threshold
     (see :data:`~boilerstrip.smooth.TITLE_THRESHOLD`), and with none ("argmax")."""
+    member_page_f1: list[dict[str, float]] = field(default_factory=list)
+    """Page 4-shingle F1 by converter of each context network of the committee
+    alone (seeds ``seed``, ``seed + 1``, ...); ``page_scores`` are the committee's."""
 
 
 def _copies(
@@ -1413,15 +1441,25 @@ def train(
     matrix.words.clear()
 
     text_sizes = np.concatenate([np.full(b - a, b - a) for a, b in matrix.doc_slices])
-    final_oof = np.zeros((matrix.n_rows, len(LABELS)))
+    member_oof = np.zeros((CONTEXT_NETS, matrix.n_rows, len(LABELS)))
     for fold in range(n_folds):
         train_rows = row_folds != fold
-        net = fit_network(
+        committee = fit_committee(
             ctx_inputs[train_rows], y[train_rows], text_sizes=text_sizes[train_rows], seed=seed
         )
-        final_oof[~train_rows] = softmax(net.scores(ctx_inputs[~train_rows]))
-        progress(f"context network, fold {fold + 1}/{n_folds}")
-    cv = _cv_report(all_examples, matrix, y, as_labels(oof), final_oof, n_original=len(examples))
+        for k, net in enumerate(committee.members):
+            member_oof[k, ~train_rows] = softmax(net.scores(ctx_inputs[~train_rows]))
+        progress(f"context networks, fold {fold + 1}/{n_folds}")
+    cv = _cv_report(
+        all_examples,
+        matrix,
+        y,
+        as_labels(oof),
+        member_oof.mean(axis=0),  # what Committee.probabilities gives
+        n_original=len(examples),
+        members=list(member_oof),
+    )
+    del member_oof
     progress(f"grouped CV: {cv}")
 
     blocks = fit_linear(
@@ -1432,8 +1470,8 @@ def train(
         seed=seed,
     )
     del design
-    context = fit_network(ctx_inputs, y, text_sizes=text_sizes, seed=seed)
-    progress(f"final block classifier and context network ({time.perf_counter() - started:.0f} s)")
+    context = fit_committee(ctx_inputs, y, text_sizes=text_sizes, seed=seed)
+    progress(f"final block classifier and context networks ({time.perf_counter() - started:.0f} s)")
 
     kinds, kind_labels, kind_report = fit_kinds(
         kinds_file,
@@ -1492,9 +1530,8 @@ def _cv_report(
     final: FloatArray,
     *,
     n_original: int,
+    members: Sequence[FloatArray] = (),
 ) -> CvReport:
-    from boilerstrip.evaluate import shingle_counts, shingle_score
-
     pred = decide_labels(final)
     body = LABELS.index(Label.BODY)
     tp = int(((pred == body) & (y == body)).sum())
@@ -1502,9 +1539,42 @@ def _cv_report(
     fn = int(((pred != body) & (y == body)).sum())
     precision = tp / max(tp + fp, 1)
     recall = tp / max(tp + fn, 1)
+    page_scores = _page_scores(examples[:n_original], matrix, pred)
+    return CvReport(
+        block_accuracy=round(float((pred == y).mean()), 4),
+        body_precision=round(precision, 4),
+        body_recall=round(recall, 4),
+        body_f1=round(2 * precision * recall / max(precision + recall, 1e-9), 4),
+        first_stage_accuracy=round(float((first.argmax(axis=1) == y).mean()), 4),
+        page_scores=page_scores,
+        n_blocks=len(y),
+        n_texts=n_original,
+        title_f1_by_threshold=_title_f1_by_threshold(final, y),
+        member_page_f1=[
+            {
+                key: value
+                for key, value in _page_scores(
+                    examples[:n_original], matrix, decide_labels(member)
+                ).items()
+                if key.endswith(":f1")
+            }
+            for member in members
+        ],
+    )
+
+
+def _page_scores(
+    examples: Sequence[Example], matrix: Matrix, pred: npt.NDArray[np.int64]
+) -> dict[str, float]:
+    """Page 4-shingle F1, precision and recall by converter (``SOURCE:f1``...) of
+    the body that ``pred`` (label indices of every row) keeps in ``examples``,
+    the first texts of ``matrix``."""
+    from boilerstrip.evaluate import shingle_counts, shingle_score
+
+    body = LABELS.index(Label.BODY)
     predictions: dict[str, list[str]] = defaultdict(list)
     golds: dict[str, list[str]] = defaultdict(list)
-    for ex, (a, b) in zip(examples[:n_original], matrix.doc_slices[:n_original], strict=True):
+    for ex, (a, b) in zip(examples, matrix.doc_slices[: len(examples)], strict=True):
         keep = [int(p) == body for p in pred[a:b]]
         predictions[ex.source].append(assemble(ex.doc, keep))
         golds[ex.source].append(ex.gold)
@@ -1517,17 +1587,7 @@ def _cv_report(
         page_scores[f"{source}:f1"] = round(result.f1, 4)
         page_scores[f"{source}:precision"] = round(result.precision, 4)
         page_scores[f"{source}:recall"] = round(result.recall, 4)
-    return CvReport(
-        block_accuracy=round(float((pred == y).mean()), 4),
-        body_precision=round(precision, 4),
-        body_recall=round(recall, 4),
-        body_f1=round(2 * precision * recall / max(precision + recall, 1e-9), 4),
-        first_stage_accuracy=round(float((first.argmax(axis=1) == y).mean()), 4),
-        page_scores=page_scores,
-        n_blocks=len(y),
-        n_texts=n_original,
-        title_f1_by_threshold=_title_f1_by_threshold(final, y),
-    )
+    return page_scores
 
 
 TITLE_THRESHOLDS_COMPARED = (0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1)
@@ -1838,11 +1898,14 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         "(appeals, comments, teasers, notices), which reads like prose and so is "
         "told apart by what it says rather than by its shape; "
         f"training blocks per class {info.get('first_stage_counts', {})}.",
-        "2. Context network (MLP) over the out-of-fold log-odds of a window of blocks "
-        "(body vs noise, title vs noise, prose noise vs body), page summaries and the "
-        "block's dense features; it gives the final body / title / noise. It is fitted on "
-        f"a sample that takes at most about {CONTEXT_ROWS_PER_TEXT} blocks of each text, "
-        "so that short texts are not lost among the blocks of long pages.",
+        f"2. Context stage: a committee of {CONTEXT_NETS} small networks (MLP, hidden "
+        f"layers {CONTEXT_HIDDEN}) over the out-of-fold log-odds of a window of blocks "
+        "(body vs noise, title vs noise, prose noise vs body), page summaries, the "
+        f"neighbours' {', '.join(NEIGHBOUR_CUES)} and the block's dense features; "
+        "the mean of their probabilities gives the final body / title / noise. Each "
+        "network has its own seed and is fitted on its own sample that takes at most "
+        f"about {CONTEXT_ROWS_PER_TEXT} blocks of each text, so that short texts are not "
+        "lost among the blocks of long pages.",
         "3. Kind classifier for noise blocks: a one-vs-rest linear SVM "
         f"(C={KIND_C}, chosen by cross-validation grouped by page) over the block's "
         "features in its page (its own and its neighbours'); its scores only rank the kinds.",
@@ -1860,6 +1923,18 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
     ]
     for key, value in sorted(cv["page_scores"].items()):
         lines.append(f"| page 4-shingle {key} | {value} |")
+    if cv.get("member_page_f1"):
+        lines += [
+            "",
+            "Page 4-shingle F1 of each context network of the committee alone (seeds "
+            f"{info['seed']} to {info['seed'] + len(cv['member_page_f1']) - 1}; the table gives "
+            "their mean's): "
+            + "; ".join(
+                ", ".join(f"{k.split(':')[0]} {v}" for k, v in sorted(member.items()))
+                for member in cv["member_page_f1"]
+            )
+            + ".",
+        ]
     if cv.get("title_f1_by_threshold"):
         lines += [
             "",

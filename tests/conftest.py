@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from boilerstrip.features import DENSE_NAMES, Vocabulary
-from boilerstrip.model import Linear, Model, Network, default_model_path
+from boilerstrip.model import Committee, Linear, Model, Network, default_model_path
 from boilerstrip.smooth import FIRST_STAGE_CLASSES, ODDS_PER_BLOCK, WINDOW, context_width
 from boilerstrip.types import Kind
 
@@ -44,18 +44,22 @@ def toy_model() -> Model:
         sparse_weights=np.zeros((len(FIRST_STAGE_CLASSES), TOY_SPARSE_WIDTH), dtype=np.float32),
         intercept=np.array([-7.0, -8.0, 0.0, -30.0]),
     )
-    n_inputs = context_width(n_dense)
+    n_inputs = context_width()
     own = ODDS_PER_BLOCK * WINDOW  # the block's own body log-odds; title is the next column
     hidden = np.zeros((n_inputs, 4))
     hidden[own, 0], hidden[own, 1] = 1.0, -1.0
     hidden[own + 1, 2], hidden[own + 1, 3] = 1.0, -1.0
     out = np.zeros((4, 3))
     out[0, 0], out[1, 0], out[2, 1], out[3, 1] = 1.0, -1.0, 1.0, -1.0
-    context = Network(
-        mean=np.zeros(n_inputs),
-        scale=np.ones(n_inputs),
-        weights=(hidden, out),
-        biases=(np.zeros(4), np.zeros(3)),
+    context = Committee(
+        (
+            Network(
+                mean=np.zeros(n_inputs),
+                scale=np.ones(n_inputs),
+                weights=(hidden, out),
+                biases=(np.zeros(4), np.zeros(3)),
+            ),
+        )
     )
     kind_labels = (Kind.NAVIGATION, Kind.SHARE, Kind.OTHER)
     kind_w = np.zeros((3, n_dense))

@@ -51,10 +51,13 @@ def assert_same_model(a: Model, b: Model) -> None:
         np.testing.assert_array_equal(layer_a.dense_weights, layer_b.dense_weights)
         np.testing.assert_array_equal(layer_a.sparse_weights, layer_b.sparse_weights)
         np.testing.assert_array_equal(layer_a.intercept, layer_b.intercept)
-    assert len(a.context.weights) == len(b.context.weights)
-    arrays_a = a.context.weights + a.context.biases
-    for wa, wb in zip(arrays_a, b.context.weights + b.context.biases, strict=True):
-        np.testing.assert_array_equal(wa, wb)
+    assert len(a.context.members) == len(b.context.members)
+    for net_a, net_b in zip(a.context.members, b.context.members, strict=True):
+        arrays_a = (net_a.mean, net_a.scale, *net_a.weights, *net_a.biases)
+        arrays_b = (net_b.mean, net_b.scale, *net_b.weights, *net_b.biases)
+        assert len(arrays_a) == len(arrays_b)
+        for wa, wb in zip(arrays_a, arrays_b, strict=True):
+            np.testing.assert_array_equal(wa, wb)
     np.testing.assert_array_equal(a.vocabulary.stopword_hashes, b.vocabulary.stopword_hashes)
     assert a.kind_labels == b.kind_labels
     assert a.labels == b.labels == LABELS
@@ -219,10 +222,11 @@ def _drop_first_dense_column(layer: dict[str, Any]) -> None:
     layer["dense_weights"] = layer["dense_weights"][:, 1:]
 
 
-def _drop_first_context_input(context: dict[str, Any]) -> None:
-    for key in ("mean", "scale"):
-        context[key] = context[key][1:]
-    context["weights"][0] = context["weights"][0][1:]
+def _drop_first_context_input(members: list[dict[str, Any]]) -> None:
+    for net in members:
+        for key in ("mean", "scale"):
+            net[key] = net[key][1:]
+        net["weights"][0] = net["weights"][0][1:]
 
 
 @pytest.mark.parametrize(
@@ -248,6 +252,20 @@ def test_model_of_another_shape_raises_version_error(
         Model.load(path)
     assert message in str(info.value)
     assert "retrain with `python -m boilerstrip.train`" in str(info.value)
+
+
+@pytest.mark.parametrize("context", [[], None, {"mean": []}])
+def test_model_without_context_networks_raises_model_error(
+    toy_file: Path, tmp_path: Path, context: object
+) -> None:
+    payload = payload_of(toy_file)
+    payload["context"] = context
+    path = tmp_path / "no-context.joblib"
+    joblib.dump(payload, path)
+    with pytest.raises(
+        ModelError, match=re.escape(f"{path}: the model's context stage holds no network")
+    ):
+        Model.load(path)
 
 
 def test_sklearn_major_mismatch_raises_version_error(

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 from boilerstrip.arrays import Pages
-from boilerstrip.features import LEXICON_BITS, ContentWords
+from boilerstrip.features import DENSE_NAMES, LEXICON_BITS, ContentWords
 from boilerstrip.smooth import (
     FIRST_STAGE_CLASSES,
     N_PAGE_SUMMARIES,
+    NEIGHBOUR_CUES,
     ODDS_PER_BLOCK,
     PROB_FLOOR,
     SUPPORT_CAP,
@@ -20,6 +21,8 @@ from boilerstrip.smooth import (
 )
 
 NO_WORDS = ContentWords.empty()
+
+N_DENSE = len(DENSE_NAMES)
 
 N_ODDS = ODDS_PER_BLOCK * (2 * WINDOW + 1)
 """Body, title and prose-noise log-odds for each offset in -WINDOW..WINDOW."""
@@ -49,22 +52,30 @@ def log_odds(row: np.ndarray, which: int) -> float:
     return float(np.log(p[which]) - np.log(noise))
 
 
-@pytest.mark.parametrize(("n", "n_dense"), [(5, 0), (5, 3), (1, 2), (12, 7)])
-def test_shape(n: int, n_dense: int) -> None:
+N_CUES = 2 * WINDOW * len(NEIGHBOUR_CUES)
+"""Each neighbour's cues, for each offset in -WINDOW..WINDOW but 0."""
+
+
+def no_dense(n: int) -> np.ndarray:
+    return np.zeros((n, N_DENSE))
+
+
+@pytest.mark.parametrize("n", [5, 1, 12])
+def test_shape(n: int) -> None:
     rng = np.random.default_rng(0)
     probs = rng.dirichlet(np.ones(len(FIRST_STAGE_CLASSES)), size=n)
-    out = context_inputs(probs, rng.normal(size=(n, n_dense)), NO_WORDS)
-    assert out.shape == (n, N_ODDS + N_PAGE_SUMMARIES + n_dense)
+    out = context_inputs(probs, rng.normal(size=(n, N_DENSE)), NO_WORDS)
+    assert out.shape == (n, N_ODDS + N_PAGE_SUMMARIES + N_CUES + N_DENSE)
     assert np.isfinite(out).all()
 
 
 def test_empty_page() -> None:
-    out = context_inputs(np.zeros((0, 4)), np.zeros((0, 4)), NO_WORDS)
-    assert out.shape == (0, N_ODDS + N_PAGE_SUMMARIES + 4)
+    out = context_inputs(np.zeros((0, 4)), no_dense(0), NO_WORDS)
+    assert out.shape == (0, N_ODDS + N_PAGE_SUMMARIES + N_CUES + N_DENSE)
 
 
 def test_neighbour_log_odds_and_zero_beyond_the_page() -> None:
-    out = context_inputs(PROBS, np.zeros((len(PROBS), 0)), NO_WORDS)
+    out = context_inputs(PROBS, no_dense(len(PROBS)), NO_WORDS)
     n = len(PROBS)
     for i in range(n):
         for offset in range(-WINDOW, WINDOW + 1):
@@ -78,7 +89,7 @@ def test_neighbour_log_odds_and_zero_beyond_the_page() -> None:
 
 
 def test_offsets_beyond_a_one_block_page_are_zero() -> None:
-    out = context_inputs(np.array([[0.6, 0.1, 0.2, 0.1]]), np.zeros((1, 0)), NO_WORDS)
+    out = context_inputs(np.array([[0.6, 0.1, 0.2, 0.1]]), no_dense(1), NO_WORDS)
     own = odds_column(0, 0)
     assert out[0, own] == pytest.approx(np.log(0.6 / 0.3))
     assert out[0, own + 2] == pytest.approx(np.log(0.1 / 0.6))
@@ -88,7 +99,7 @@ def test_offsets_beyond_a_one_block_page_are_zero() -> None:
 
 def test_zero_probabilities_are_floored() -> None:
     probs = np.array([[0.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0]])
-    out = context_inputs(probs, np.zeros((2, 0)), NO_WORDS)
+    out = context_inputs(probs, no_dense(2), NO_WORDS)
     floor = np.log(PROB_FLOOR)
     assert out[0, odds_column(0, 0)] == pytest.approx(floor)
     assert out[1, odds_column(0, 0)] == pytest.approx(-floor)
@@ -97,7 +108,7 @@ def test_zero_probabilities_are_floored() -> None:
 
 
 def test_page_summaries() -> None:
-    out = context_inputs(PROBS, np.zeros((len(PROBS), 0)), NO_WORDS)
+    out = context_inputs(PROBS, no_dense(len(PROBS)), NO_WORDS)
     summaries = out[:, N_ODDS : N_ODDS + N_PAGE_SUMMARIES]
     body = PROBS[:, 0]
     total = body.sum()
@@ -114,7 +125,7 @@ def test_pages_of_a_batch_are_read_apart() -> None:
     sizes = [5, 1, 0, 9, 2]
     pages = Pages.of_sizes(sizes)
     probs = rng.dirichlet(np.ones(len(FIRST_STAGE_CLASSES)), size=sum(sizes))
-    dense = rng.normal(size=(sum(sizes), 2))
+    dense = rng.normal(size=(sum(sizes), N_DENSE))
     alone, rows, slots = [], [], []
     for page, (lo, n) in enumerate(zip(pages.first.tolist(), sizes, strict=True)):
         # Words 1..3 on every page: the same slot on two pages must not support each other.
@@ -133,7 +144,7 @@ def test_pages_of_a_batch_are_read_apart() -> None:
 def test_topic_support_counts_other_blocks_body_probability() -> None:
     """Blocks 1 and 2 share word 7 and block 3 has it too; block 4 alone has word 9."""
     words = ContentWords(rows=np.array([1, 2, 3, 4]), slots=np.array([7, 7, 7, 9]))
-    out = context_inputs(PROBS, np.zeros((len(PROBS), 0)), words)
+    out = context_inputs(PROBS, no_dense(len(PROBS)), words)
     support = out[:, N_ODDS + 4 : N_ODDS + 6]
     body = PROBS[:, 0]
     total = body.sum()
@@ -145,20 +156,44 @@ def test_topic_support_counts_other_blocks_body_probability() -> None:
 
 
 def test_context_width_matches_the_inputs() -> None:
-    out = context_inputs(PROBS, np.zeros((len(PROBS), 3)), NO_WORDS)
-    assert out.shape[1] == context_width(3)
+    out = context_inputs(PROBS, no_dense(len(PROBS)), NO_WORDS)
+    assert out.shape[1] == context_width()
 
 
 def test_dense_features_are_appended_unchanged() -> None:
-    dense = np.arange(15, dtype=np.float64).reshape(5, 3)
+    dense = np.arange(5 * N_DENSE, dtype=np.float64).reshape(5, N_DENSE)
     out = context_inputs(PROBS, dense, NO_WORDS)
-    np.testing.assert_array_equal(out[:, -3:], dense)
+    np.testing.assert_array_equal(out[:, -N_DENSE:], dense)
+
+
+def test_neighbour_cues_and_zero_beyond_the_page() -> None:
+    """Block i reads, for each offset but 0, the cues of block i + offset."""
+    rng = np.random.default_rng(1)
+    dense = rng.normal(size=(len(PROBS), N_DENSE))
+    out = context_inputs(PROBS, dense, NO_WORDS)
+    start = N_ODDS + N_PAGE_SUMMARIES
+    cue_columns = [DENSE_NAMES.index(name) for name in NEIGHBOUR_CUES]
+    n = len(PROBS)
+    for i in range(n):
+        col = start
+        for offset in [o for o in range(-WINDOW, WINDOW + 1) if o]:
+            got = out[i, col : col + len(NEIGHBOUR_CUES)]
+            j = i + offset
+            want = dense[j, cue_columns] if 0 <= j < n else np.zeros(len(NEIGHBOUR_CUES))
+            np.testing.assert_array_equal(got, want)
+            col += len(NEIGHBOUR_CUES)
 
 
 @pytest.mark.parametrize("shape", [(5, 3), (5, 5), (5,)])
 def test_probabilities_without_four_columns_are_refused(shape: tuple[int, ...]) -> None:
     with pytest.raises(ValueError, match=r"expects 4 probability columns .* got shape"):
-        context_inputs(np.full(shape, 0.25), np.zeros((5, 0)), NO_WORDS)
+        context_inputs(np.full(shape, 0.25), no_dense(5), NO_WORDS)
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (4, N_DENSE), (5, N_DENSE + 1)])
+def test_dense_features_of_another_shape_are_refused(shape: tuple[int, int]) -> None:
+    with pytest.raises(ValueError, match=r"expects dense features of shape \(5, \d+\)"):
+        context_inputs(np.full((5, 4), 0.25), np.zeros(shape), NO_WORDS)
 
 
 def test_as_labels_adds_prose_noise_to_noise() -> None:

@@ -141,6 +141,18 @@ def test_model_card_names_the_library_versions(trained: tuple[Path, Path]) -> No
     assert "--converters lxml" in card
 
 
+def test_model_card_scores_each_context_network_alone(trained: tuple[Path, Path]) -> None:
+    out, _ = trained
+    report = json.loads((out / "training-report.json").read_text(encoding="utf-8"))
+    members = report["cv"]["member_page_f1"]
+    assert len(members) == train.CONTEXT_NETS
+    assert all(set(member) == {"lxml:f1"} for member in members)
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    scores = "; ".join(f"lxml {member['lxml:f1']}" for member in members)
+    assert f"committee alone (seeds 0 to {train.CONTEXT_NETS - 1}; " in card
+    assert f"their mean's): {scores}." in card
+
+
 def test_training_report_lists_the_train_sets_only(trained: tuple[Path, Path]) -> None:
     out, _ = trained
     report = json.loads((out / "training-report.json").read_text(encoding="utf-8"))
@@ -157,8 +169,10 @@ def test_same_seed_gives_identical_models(trained: tuple[Path, Path]) -> None:
     np.testing.assert_array_equal(first.blocks.dense_weights, second.blocks.dense_weights)
     np.testing.assert_array_equal(first.blocks.sparse_weights, second.blocks.sparse_weights)
     np.testing.assert_array_equal(first.kinds.sparse_weights, second.kinds.sparse_weights)
-    for wa, wb in zip(first.context.weights, second.context.weights, strict=True):
-        np.testing.assert_array_equal(wa, wb)
+    assert len(first.context.members) == train.CONTEXT_NETS
+    for net_a, net_b in zip(first.context.members, second.context.members, strict=True):
+        for wa, wb in zip(net_a.weights, net_b.weights, strict=True):
+            np.testing.assert_array_equal(wa, wb)
     for text in SAMPLES:
         assert classify(text, model=first) == classify(text, model=second)
 
