@@ -80,7 +80,10 @@ def standardise(values: FloatArray, mean: FloatArray, scale: FloatArray) -> Floa
     >>> standardise(np.array([[0.0, 50.0]]), np.zeros(2), np.ones(2)).tolist()
     [[0.0, 4.0]]
     """
-    z: FloatArray = (values - mean) / scale
+    # One new array, worked on in place: each temporary of a batch's size costs
+    # as much as the arithmetic (fresh memory is faulted in page by page).
+    z: FloatArray = np.subtract(values, mean)
+    z /= scale
     return clip(z, -Z_CLIP, Z_CLIP, out=z)
 
 
@@ -158,7 +161,8 @@ class Network:
         h = standardise(inputs, self.mean, self.scale)
         last = len(self.weights) - 1
         for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            h = h @ w + b
+            h = h @ w
+            h += b
             if i < last:
                 np.maximum(h, 0.0, out=h)
         return h
