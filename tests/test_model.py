@@ -44,6 +44,14 @@ def payload_of(path: Path) -> dict[str, Any]:
     return data
 
 
+def altered_copy(toy_file: Path, path: Path, **values: object) -> Path:
+    """The toy model's payload with ``values`` set, written to ``path``."""
+    payload = payload_of(toy_file)
+    payload.update(values)
+    joblib.dump(payload, path)
+    return path
+
+
 def assert_same_model(a: Model, b: Model) -> None:
     for layer_a, layer_b in ((a.blocks, b.blocks), (a.kinds, b.kinds)):
         np.testing.assert_array_equal(layer_a.mean, layer_b.mean)
@@ -191,10 +199,7 @@ def test_errors_share_one_base_class() -> None:
 def test_other_format_version_raises_version_error(
     toy_file: Path, tmp_path: Path, version: object
 ) -> None:
-    payload = payload_of(toy_file)
-    payload["format_version"] = version
-    path = tmp_path / "other-format.joblib"
-    joblib.dump(payload, path)
+    path = altered_copy(toy_file, tmp_path / "other-format.joblib", format_version=version)
     with pytest.raises(ModelVersionError, match=re.escape(str(path))) as info:
         Model.load(path)
     assert f"model format {version}" in str(info.value)
@@ -202,10 +207,7 @@ def test_other_format_version_raises_version_error(
 
 
 def test_other_hash_bits_raises_version_error(toy_file: Path, tmp_path: Path) -> None:
-    payload = payload_of(toy_file)
-    payload["hash_bits"] = HASH_BITS - 2
-    path = tmp_path / "other-bits.joblib"
-    joblib.dump(payload, path)
+    path = altered_copy(toy_file, tmp_path / "other-bits.joblib", hash_bits=HASH_BITS - 2)
     with pytest.raises(ModelVersionError, match=re.escape(str(path))):
         Model.load(path)
 
@@ -258,10 +260,7 @@ def test_model_of_another_shape_raises_version_error(
 def test_model_without_context_networks_raises_model_error(
     toy_file: Path, tmp_path: Path, context: object
 ) -> None:
-    payload = payload_of(toy_file)
-    payload["context"] = context
-    path = tmp_path / "no-context.joblib"
-    joblib.dump(payload, path)
+    path = altered_copy(toy_file, tmp_path / "no-context.joblib", context=context)
     with pytest.raises(
         ModelError, match=re.escape(f"{path}: the model's context stage holds no network")
     ):
