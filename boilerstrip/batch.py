@@ -51,6 +51,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -410,8 +411,7 @@ def _map_in_processes(
                 if not chunk:
                     exhausted = True
                     break
-                executor = _executor(workers, preload)  # a new pool if a worker died
-                future = executor.submit(_run_chunk_in_worker, func, chunk, batched)
+                executor, future = _submit(func, chunk, batched, workers, preload)
                 in_flight.append((next_index, chunk, future))
                 next_index += len(chunk)
             if not in_flight:
@@ -440,15 +440,37 @@ def _map_in_processes(
         raise
 
 
+SUBMIT_ATTEMPTS = 3
+"""Tries to hand a chunk to the pool. A worker that dies (one item killed it)
+breaks the pool, and the pool may learn it only as the next chunk is handed
+over; the next try then gets a new pool."""
+
+
+def _submit(
+    func: Callable[[T], R],
+    chunk: list[T],
+    batched: Callable[[Sequence[T]], Sequence[R]] | None,
+    workers: int,
+    preload: Sequence[str],
+) -> tuple[Any, Future[list[_Result]]]:
+    """Hand ``chunk`` to the pool (a new pool if a worker died); the pool and the future."""
+    for attempt in range(1, SUBMIT_ATTEMPTS + 1):
+        executor = _executor(workers, preload)
+        try:
+            return executor, executor.submit(_run_chunk_in_worker, func, chunk, batched)
+        except BrokenProcessPool:
+            if attempt == SUBMIT_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
 def _rerun_singly(
     func: Callable[[T], R], chunk: Sequence[T], workers: int, preload: Sequence[str]
 ) -> list[_Result]:
     results: list[_Result] = []
     for item in chunk:
         try:
-            results.extend(
-                _executor(workers, preload).submit(_run_chunk_in_worker, func, [item]).result()
-            )
+            results.extend(_submit(func, [item], None, workers, preload)[1].result())
         except Exception as exc:
             name, text = _describe(exc)
             first_line = text.strip().splitlines()[0]

@@ -11,11 +11,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
-from boilerstrip import cli
+from boilerstrip import batch, cli
 from boilerstrip.batch import (
     CHUNKS_IN_FLIGHT_PER_WORKER,
     RESOURCE_TRACKER_QUIET,
@@ -120,6 +122,32 @@ def test_a_dead_worker_costs_only_the_item_that_killed_it(preload: tuple[str, ..
     assert failed[0].error_type == "TerminatedWorkerError"
     assert failed[0].error is not None and failed[0].error.startswith("worker failed: ")
     assert [o.value for o in outcomes if o.ok] == [x + 1 for x in range(120) if x != 50]
+
+
+class InlinePool:
+    """A stand-in for the worker pool that runs each chunk at once in this
+    process; a broken one refuses every chunk, as a pool whose worker died does."""
+
+    def __init__(self, *, broken: bool) -> None:
+        self.broken = broken
+
+    def submit(self, fn: Callable[..., object], *args: object) -> Future[object]:
+        if self.broken:
+            raise BrokenProcessPool("a worker died")
+        future: Future[object] = Future()
+        future.set_result(fn(*args))
+        return future
+
+
+def test_a_pool_found_broken_at_hand_over_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool may learn that a worker died only as the next chunk is handed
+    over: that chunk goes to a new pool, and no item is lost."""
+    pools = iter([InlinePool(broken=False), InlinePool(broken=True)])
+    monkeypatch.setattr(batch, "_executor", lambda *_args: next(pools, InlinePool(broken=False)))
+    outcomes = list(parallel_map(double_or_fail, range(20), n_jobs=2, chunk_size=4))
+    assert [o.index for o in outcomes] == list(range(20))
+    assert [o.value for o in outcomes if o.ok] == [x * 2 for x in range(20) if x % 7 != 3]
+    assert [o.index for o in outcomes if not o.ok] == [3, 10, 17]
 
 
 def test_input_is_read_lazily_with_a_bounded_number_of_chunks_in_flight() -> None:
