@@ -36,7 +36,6 @@ from corpus import publish_section
 from boilerstrip.model import default_model
 from boilerstrip.train import (
     DEFAULT_APPEALS_FILE,
-    DEFAULT_CONVERTERS,
     DEFAULT_KIND_SAMPLE_FILE,
     DEFAULT_KINDS_FILE,
     KIND_C,
@@ -64,11 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.perf_counter()
     examples = load_examples(
-        args.data_dir,
-        converters=DEFAULT_CONVERTERS,
-        cache_dir=args.cache,
-        limit=None,
-        progress=lambda msg: print(msg, file=sys.stderr),
+        args.data_dir, cache_dir=args.cache, progress=lambda msg: print(msg, file=sys.stderr)
     )
     pages = page_texts(examples)
     vocabulary = default_model().vocabulary

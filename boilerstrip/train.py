@@ -344,12 +344,14 @@ def _seed_for(*parts: str) -> int:
 def load_examples(
     data_dir: Path,
     *,
-    converters: Sequence[str],
-    cache_dir: Path | None,
-    limit: int | None,
-    progress: Progress,
+    converters: Sequence[str] = DEFAULT_CONVERTERS,
+    cache_dir: Path | None = None,
+    limit: int | None = None,
+    progress: Progress = lambda _msg: None,
 ) -> list[Example]:
-    """Convert, segment and label every TRAIN page with every converter."""
+    """Convert, segment and label every TRAIN page with every converter
+    (the first ``limit`` pages of each set; all by default), caching the
+    converted texts in ``cache_dir`` when given."""
     from boilerstrip.convert import Converter, html_to_text
     from boilerstrip.datasets import EVAL_ONLY_DATASETS, Page, PageError, detect_format, iter_pages
 

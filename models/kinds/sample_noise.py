@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from boilerstrip.train import DEFAULT_CONVERTERS, load_examples  # noqa: E402
+from boilerstrip.train import load_examples  # noqa: E402
 from boilerstrip.types import Label  # noqa: E402
 
 CONTEXT_BLOCKS = 2
@@ -61,11 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     examples = load_examples(
-        args.data,
-        converters=DEFAULT_CONVERTERS,
-        cache_dir=args.cache,
-        limit=None,
-        progress=lambda msg: print(msg, file=sys.stderr),
+        args.data, cache_dir=args.cache, progress=lambda msg: print(msg, file=sys.stderr)
     )
     examples.sort(key=lambda e: (e.page_id, e.source))
     pool = [
