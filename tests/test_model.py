@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,13 @@ from boilerstrip.model import (
     FORMAT_VERSION,
     LABELS,
     MODEL_FILENAME,
+    Z_CLIP,
+    Committee,
     Model,
+    Network,
     default_model,
     default_model_path,
+    softmax,
 )
 from boilerstrip.types import Label
 
@@ -299,6 +304,52 @@ def test_sklearn_minor_difference_is_accepted(
     major = sklearn.__version__.split(".")[0]
     monkeypatch.setattr(model_module, "_installed_sklearn", lambda: f"{major}.999.0")
     assert_same_model(Model.load(toy_file), toy)
+
+
+# --------------------------------------------------------------------------- committee
+
+
+def random_network(rng: np.random.Generator, sizes: tuple[int, ...]) -> Network:
+    """A network with random weights and its own standardisation, as training leaves one."""
+    return Network(
+        mean=rng.normal(size=sizes[0]),
+        scale=rng.uniform(0.5, 2.0, size=sizes[0]),
+        weights=tuple(rng.normal(size=(a, b)) for a, b in pairwise(sizes)),
+        biases=tuple(rng.normal(size=b) for b in sizes[1:]),
+    )
+
+
+@pytest.mark.parametrize("sizes", [(6, 5, 3), (6, 5, 4, 3), (6, 3)])
+def test_committee_gives_the_mean_of_its_networks_probabilities(sizes: tuple[int, ...]) -> None:
+    # The committee computes its networks side by side as one; each network
+    # alone standardises, clips at Z_CLIP and applies its layers.
+    rng = np.random.default_rng(7)
+    nets = tuple(random_network(rng, sizes) for _ in range(3))
+    inputs = rng.normal(size=(50, sizes[0]))
+    inputs[::7] *= 40.0  # far beyond every network's clipping bounds
+    inputs[3, 2] = nets[1].mean[2] + (Z_CLIP + 0.5) * nets[1].scale[2]  # beyond one network's
+    expected = np.mean([softmax(net.scores(inputs)) for net in nets], axis=0)
+    np.testing.assert_allclose(Committee(nets).probabilities(inputs), expected, atol=1e-5)
+
+
+def test_committee_of_networks_of_different_shapes_is_refused() -> None:
+    rng = np.random.default_rng(0)
+    nets = (random_network(rng, (4, 5, 3)), random_network(rng, (4, 6, 3)))
+    with pytest.raises(ValueError, match="same layer shapes"):
+        Committee(nets)
+
+
+def test_model_whose_context_networks_differ_in_shape_raises_model_error(
+    toy_file: Path, tmp_path: Path
+) -> None:
+    members = payload_of(toy_file)["context"]
+    wider = dict(members[0])
+    first, *rest = wider["weights"]
+    wider["weights"] = [np.hstack([first, first[:, :1]]), np.vstack([rest[0], rest[0][:1]])]
+    wider["biases"] = [np.append(wider["biases"][0], 0.0), wider["biases"][1]]
+    path = altered_copy(toy_file, tmp_path / "mixed.joblib", context=[members[0], wider])
+    with pytest.raises(ModelError, match=re.escape(f"{path}: the model's context networks differ")):
+        Model.load(path)
 
 
 # --------------------------------------------------------------------------- default model
