@@ -239,6 +239,11 @@ class FusedCommittee:
     low: FloatArray
     high: FloatArray
     """Shared standardised values in ``[low, high]`` are clipped by no member."""
+    floor: FloatArray
+    ceiling: FloatArray
+    """Shared standardised values beyond ``[floor, ceiling]`` are clipped by every
+    member: they are clipped to it first, which changes no member's input and
+    keeps an infinite value from reaching the products."""
     first_layers: FloatArray
     """The members' own first layers side by side, shape ``(inputs, members *
     hidden)``: a member's hidden sums change by its row of an input times what
@@ -276,6 +281,8 @@ class FusedCommittee:
             offset=offset,
             low=lows.max(axis=0),
             high=highs.min(axis=0),
+            floor=lows.min(axis=0),
+            ceiling=highs.max(axis=0),
             first_layers=np.concatenate([net.weights[0] for net in members], axis=1),
             weights=tuple(w.astype(np.float32) for w in weights),
             biases=tuple(b.astype(np.float32) for b in biases),
@@ -285,6 +292,8 @@ class FusedCommittee:
         """The mean of the members' softmax probabilities for each input row."""
         z: FloatArray = np.subtract(inputs, self.mean)
         z /= self.scale
+        np.maximum(z, self.floor, out=z)
+        np.minimum(z, self.ceiling, out=z)
         h = z.astype(np.float32) @ self.weights[0]
         h += self.biases[0]
         outside = (z < self.low) | (z > self.high)
