@@ -19,7 +19,7 @@ from boilerstrip.batch import one_blas_thread
 from boilerstrip.features import Features, IntArray, extract_pages
 from boilerstrip.model import LABELS, FloatArray, Model, default_model
 from boilerstrip.segment import as_document, assemble, cut, segment
-from boilerstrip.smooth import context_inputs, decide_labels
+from boilerstrip.smooth import context_inputs, decide_labels, smooth_kinds
 from boilerstrip.types import Block, Decision, Document, Kind, Label, Spans
 
 DEFAULT_BATCH_SIZE = 64
@@ -84,7 +84,7 @@ def _predict(doc: Document, model: Model, *, kinds: bool) -> tuple[FloatArray, I
             noise = np.flatnonzero(decide_labels(probs[inner]) == LABELS.index(Label.NOISE))
             if noise.size:
                 subset = features.subset(noise + (keep_lo - lo))
-                kind_index[keep_lo + noise] = model.kind_scores(subset).argmax(axis=1)
+                kind_index[keep_lo + noise] = smooth_kinds(model.kind_scores(subset), noise)
     return final, kind_index
 
 

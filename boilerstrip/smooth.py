@@ -228,3 +228,38 @@ def topic_support(
     out[:, 0] = np.bincount(words.rows, weights=capped, minlength=n) / count
     out[:, 1] = np.bincount(words.rows, weights=other / rest, minlength=n) / count
     return out
+
+
+KIND_VOTE = 0.2
+"""What a neighbouring noise block's kind adds to a noise block's score for that
+kind. A widget's blocks share a kind (a comment form's heading, its prompt and
+its button), and a block whose own words leave two kinds close takes its
+neighbours'. The kind classifier's scores are SVM margins, so 0.2 decides only
+between kinds about that close. In the kind classifier's grouped
+cross-validation (``models/MODEL_CARD.md``) it raises the accuracy on the random
+draw of noise blocks and leaves it on the reviewed set about where it is."""
+
+
+def smooth_kinds(scores: FloatArray, blocks: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The kind index of each noise block from its kind scores and its neighbours'.
+
+    ``scores[r]`` are the kind scores of block ``blocks[r]`` (block indices in
+    increasing order, the noise blocks of a page). Each block's own best kind
+    is a vote: the noise blocks right before and after it (``blocks[r] ± 1``)
+    add :data:`KIND_VOTE` to that kind's score. A block alone keeps its own
+    best kind.
+
+    >>> scores = np.array([[1.0, 0.0], [0.45, 0.5], [1.0, 0.0], [0.0, 0.3]])
+    >>> smooth_kinds(scores, np.array([4, 5, 6, 9])).tolist()
+    [0, 0, 0, 1]
+    """
+    own: npt.NDArray[np.int64] = scores.argmax(axis=1)
+    if own.shape[0] < 2:
+        return own
+    voted = scores.copy()
+    # Pairs (r, r + 1) of noise blocks next to each other on the page.
+    pair = np.flatnonzero(blocks[1:] == blocks[:-1] + 1)
+    voted[pair + 1, own[pair]] += KIND_VOTE
+    voted[pair, own[pair + 1]] += KIND_VOTE
+    best: npt.NDArray[np.int64] = voted.argmax(axis=1)
+    return best

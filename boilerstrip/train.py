@@ -75,12 +75,14 @@ from boilerstrip.model import (
 from boilerstrip.segment import assemble, segment
 from boilerstrip.smooth import (
     FIRST_STAGE_CLASSES,
+    KIND_VOTE,
     NEIGHBOUR_CUES,
     PROSE_NOISE,
     TITLE_THRESHOLD,
     as_labels,
     context_inputs,
     decide_labels,
+    smooth_kinds,
 )
 from boilerstrip.types import NOISE_KINDS, Block, Document, Kind, Label
 
@@ -1482,6 +1484,7 @@ def train(
         appeals=appeal_groups,
         sample=kind_sample_file,
         pages=page_texts(examples),
+        noise_blocks=noise_blocks_of(blocks, context, vocabulary),
     )
     progress(f"kind classifier: {kind_report['n_rows']} rows")
 
@@ -1710,14 +1713,23 @@ class _PageFeatures:
             self._cache[key] = (extract(doc, vocabulary=self.vocabulary), index)
         return self._cache[key]
 
+    def locate(self, row: KindRow) -> int | None:
+        """The block's index in its page text, or None when the page or the block is not found."""
+        if row.source not in self.pages:
+            return None
+        return self._page(row.source)[1].get(_flat(row.text))
+
     def of(self, row: KindRow) -> Features:
-        if row.source in self.pages:
-            feats, index = self._page(row.source)
-            at = index.get(_flat(row.text))
-            if at is not None:
-                self.found += 1
-                return feats.subset(np.array([at], dtype=np.int64))
+        at = self.locate(row)
+        if at is not None:
+            self.found += 1
+            return self._page(row.source)[0].subset(np.array([at], dtype=np.int64))
         return self.alone(row.text)
+
+    def page_scores(self, key: tuple[str, str], layer: Linear) -> FloatArray:
+        """``layer``'s scores for every block of a page text."""
+        feats = self._page(key)[0]
+        return layer.scores(feats.dense, feats)
 
     def alone(self, text: str) -> Features:
         doc = segment(text)
@@ -1770,6 +1782,7 @@ def fit_kinds(
     appeals: Sequence[AppealGroup] = (),
     sample: Path | None = None,
     pages: Mapping[tuple[str, str], Document] | None = None,
+    noise_blocks: Callable[[Document], npt.NDArray[np.bool_]] | None = None,
     c: float = KIND_C,
 ) -> tuple[Linear, tuple[Kind, ...], dict[str, Any]]:
     """Fit the kind classifier; report its per-kind scores, cross-validated by page.
@@ -1782,6 +1795,12 @@ def fit_kinds(
     :class:`_PageFeatures`). Each reviewed and sampled block is scored by a
     classifier fitted without its page (:data:`KIND_FOLDS` folds); the
     appeals are always in the training part. ``c`` is the SVM's penalty.
+
+    Given ``noise_blocks`` (which blocks of a page text the block stages call
+    noise), a block found in its page is also scored as ``classify`` names
+    kinds, with its noise neighbours' votes (:func:`~boilerstrip.smooth.smooth_kinds`);
+    the report's ``reviewed`` and ``sample`` scores are then those, and
+    ``alone`` holds the accuracies without the votes.
     """
     reviewed = read_kind_rows(path)
     drawn = read_kind_rows(sample, noise_only=False) if sample is not None else []
@@ -1792,15 +1811,19 @@ def fit_kinds(
     matrix = Matrix(width=1 << KIND_HASH_BITS)
     groups: list[str] = []
     origin: list[str] = []
+    located: list[tuple[tuple[str, str], int] | None] = []
     for name, rows in (("reviewed", reviewed), ("sample", drawn)):
         for row in rows:
             matrix.add(lookup.of(row), [kind_labels.index(row.kind)])
             groups.append(row.page)
             origin.append(name)
+            at = lookup.locate(row)
+            located.append(None if at is None else (row.source, at))
     for group in written:
         matrix.add(lookup.group(group.texts), [kind_labels.index(group.kind)] * len(group.texts))
         groups += [f"appeals/{group.group}"] * len(group.texts)
         origin += ["appeals"] * len(group.texts)
+        located += [None] * len(group.texts)
     y = np.concatenate(matrix.labels)
     design = make_design(matrix, np.vstack(matrix.dense))
     real = sorted({g for g, o in zip(groups, origin, strict=True) if o != "appeals"})
@@ -1808,24 +1831,68 @@ def fit_kinds(
     fold_of = {g: i % KIND_FOLDS for i, g in enumerate(real)}
     fold = np.array([fold_of.get(g, -1) for g in groups])
     pred = np.full(y.shape, -1, dtype=np.int64)
+    voted = np.full(y.shape, -1, dtype=np.int64)
+    noise_of: dict[tuple[str, str], npt.NDArray[np.bool_]] = {}
     for k in range(KIND_FOLDS):
         test = fold == k
         if test.any() and (~test).any():
             layer = fit_svm(design, y, c=c, n_classes=len(kind_labels), seed=seed, rows=~test)
             pred[test] = _predict_linear(layer, design, np.flatnonzero(test)).argmax(axis=1)
+            if noise_blocks is not None:
+                voted[test] = pred[test]
+                scores: dict[tuple[str, str], FloatArray] = {}
+                for i in np.flatnonzero(test):
+                    spot = located[i]
+                    if spot is None:
+                        continue
+                    key, at = spot
+                    if key not in scores:
+                        scores[key] = lookup.page_scores(key, layer)
+                        noise_of[key] = noise_blocks(lookup.pages[key])
+                    voted[i] = _voted_kind(scores[key], noise_of[key], at)
     where = np.array(origin)
     final = fit_svm(design, y, c=c, n_classes=len(kind_labels), seed=seed)
-    report = {
+    shown = voted if noise_blocks is not None else pred
+    report: dict[str, Any] = {
         "n_rows": int(y.size),
         "n_written_rows": int((where == "appeals").sum()),
         "n_sample_rows": len(drawn),
         "n_found_in_page": lookup.found,
         "folds": KIND_FOLDS,
-        "reviewed": _kind_scores(pred[where == "reviewed"], y[where == "reviewed"], kind_labels),
-        "sample": _kind_scores(pred[where == "sample"], y[where == "sample"], kind_labels),
+        "reviewed": _kind_scores(shown[where == "reviewed"], y[where == "reviewed"], kind_labels),
+        "sample": _kind_scores(shown[where == "sample"], y[where == "sample"], kind_labels),
         "counts": {k.value: int((y == i).sum()) for i, k in enumerate(kind_labels)},
     }
+    if noise_blocks is not None:
+        report["kind_vote"] = KIND_VOTE
+        report["alone"] = {
+            part: _kind_scores(pred[where == part], y[where == part], kind_labels)["accuracy"]
+            for part in ("reviewed", "sample")
+        }
     return final, kind_labels, report
+
+
+def _voted_kind(scores: FloatArray, noise: npt.NDArray[np.bool_], at: int) -> int:
+    """The kind ``classify`` names for block ``at`` of a page (taken as noise) whose
+    blocks have kind ``scores`` and of which ``noise`` are noise."""
+    blocks = np.flatnonzero(noise | (np.arange(noise.shape[0]) == at))
+    kinds = smooth_kinds(scores[blocks], blocks)
+    return int(kinds[np.searchsorted(blocks, at)])
+
+
+def noise_blocks_of(
+    blocks: Linear, context: Committee, vocabulary: Vocabulary
+) -> Callable[[Document], npt.NDArray[np.bool_]]:
+    """Which blocks of a document the block stages ``blocks`` and ``context`` call noise."""
+
+    def noise(doc: Document) -> npt.NDArray[np.bool_]:
+        feats = extract(doc, vocabulary=vocabulary)
+        first = blocks.probabilities(feats.dense, feats)
+        final = context.probabilities(context_inputs(first, feats.dense, feats.words))
+        is_noise: npt.NDArray[np.bool_] = decide_labels(final) == LABELS.index(Label.NOISE)
+        return is_noise
+
+    return noise
 
 
 # --------------------------------------------------------------------------- card and CLI
@@ -1835,6 +1902,7 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
     """Write ``MODEL_CARD.md`` from the training report."""
     cv = info["cv"]
     kinds = info["kinds"]
+    voted = "alone" in kinds
     size_mb = model_file.stat().st_size / 1e6
     lines = [
         "# boilerstrip model card",
@@ -1956,12 +2024,23 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         f"{kinds['n_found_in_page']} of the real pages' blocks were found in their page "
         "text and classified with their neighbours. Each block of a real page is scored "
         f"by a classifier fitted without its page ({kinds['folds']} folds; the appeals "
-        "are always in the training part).",
+        "are always in the training part)"
+        + (
+            f", and, as `classify` names kinds, with the votes of the noise blocks next to it "
+            f"in its page (each adds {kinds['kind_vote']} to the score of its own best kind; "
+            "`boilerstrip/smooth.py`, `smooth_kinds`)."
+            if voted
+            else "."
+        ),
         "",
         f"- Random draw (kinds in the proportions pages hold them): accuracy "
-        f"{kinds['sample']['accuracy']} on {kinds['sample']['n']} blocks.",
+        f"{kinds['sample']['accuracy']} on {kinds['sample']['n']} blocks"
+        + (f" ({kinds['alone']['sample']} without the neighbours' votes)" if voted else "")
+        + ".",
         f"- Reviewed set (every kind in fair numbers): accuracy "
-        f"{kinds['reviewed']['accuracy']} on {kinds['reviewed']['n']} blocks.",
+        f"{kinds['reviewed']['accuracy']} on {kinds['reviewed']['n']} blocks"
+        + (f" ({kinds['alone']['reviewed']} without the neighbours' votes)" if voted else "")
+        + ".",
         "",
         "| kind | precision (reviewed) | recall (reviewed) | support (reviewed) | "
         "precision (draw) | recall (draw) | support (draw) | training rows |",

@@ -118,8 +118,7 @@ def test_seed_keeps_every_body_block_and_drops_the_prompts_after_it() -> None:
 
 
 SEED_KIND_MISMATCHES = (
-    "shipped model names 'Subscribe to Independent Premium...' newsletter (not subscription) "
-    "and 'Join thought-provoking conversations...' donation (not comments)"
+    "shipped model names 'Subscribe to Independent Premium...' newsletter (not subscription)"
 )
 
 

@@ -1,4 +1,4 @@
-"""Tests of boilerstrip.smooth.context_inputs: the context network's inputs."""
+"""Tests of boilerstrip.smooth: the context network's inputs and the kinds' votes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from boilerstrip.arrays import Pages
 from boilerstrip.features import DENSE_NAMES, LEXICON_BITS, ContentWords
 from boilerstrip.smooth import (
     FIRST_STAGE_CLASSES,
+    KIND_VOTE,
     N_PAGE_SUMMARIES,
     NEIGHBOUR_CUES,
     ODDS_PER_BLOCK,
@@ -18,6 +19,7 @@ from boilerstrip.smooth import (
     as_labels,
     context_inputs,
     context_width,
+    smooth_kinds,
 )
 
 NO_WORDS = ContentWords.empty()
@@ -201,3 +203,34 @@ def test_as_labels_adds_prose_noise_to_noise() -> None:
         as_labels(PROBS),
         np.column_stack([PROBS[:, 0], PROBS[:, 1], PROBS[:, 2] + PROBS[:, 3]]),
     )
+
+
+# --------------------------------------------------------------------------- kinds
+
+CLOSE = KIND_VOTE / 2
+"""A lead of one kind over another that one neighbour's vote overturns."""
+
+KIND_CASES = [
+    # (block indices of the noise blocks, each one's scores for kinds 0 and 1, expected kinds)
+    pytest.param([3], [[0.0, CLOSE]], [1], id="alone-keeps-its-own"),
+    pytest.param([3, 4], [[1.0, 0.0], [0.0, CLOSE]], [0, 0], id="close-call-takes-the-neighbour"),
+    pytest.param([3, 4], [[1.0, 0.0], [0.0, 3 * CLOSE]], [0, 1], id="clear-lead-stays"),
+    pytest.param([3, 5], [[1.0, 0.0], [0.0, CLOSE]], [0, 1], id="a-block-apart-does-not-vote"),
+    pytest.param(
+        [3, 4, 5], [[0.0, 1.0], [CLOSE, 0.0], [0.0, 1.0]], [1, 1, 1], id="both-neighbours-vote"
+    ),
+    # A vote is the neighbour's own best kind, from before the votes.
+    pytest.param(
+        [3, 4, 5], [[CLOSE, 0.0], [0.0, CLOSE], [CLOSE, 0.0]], [1, 0, 1], id="votes-use-own-kinds"
+    ),
+]
+
+
+@pytest.mark.parametrize(("blocks", "scores", "expected"), KIND_CASES)
+def test_smooth_kinds(blocks: list[int], scores: list[list[float]], expected: list[int]) -> None:
+    got = smooth_kinds(np.array(scores), np.array(blocks, dtype=np.int64))
+    assert got.tolist() == expected
+
+
+def test_smooth_kinds_of_no_blocks() -> None:
+    assert smooth_kinds(np.zeros((0, 3)), np.zeros(0, dtype=np.int64)).tolist() == []

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from boilerstrip import train
@@ -20,7 +21,8 @@ from boilerstrip.core import classify, clean
 from boilerstrip.features import DENSE_NAMES, extract
 from boilerstrip.model import MODEL_FILENAME, Model
 from boilerstrip.segment import segment
-from boilerstrip.types import Kind, Label
+from boilerstrip.smooth import KIND_VOTE
+from boilerstrip.types import Document, Kind, Label
 
 DATA = Path(__file__).parent / "data"
 DATASETS = DATA / "datasets"
@@ -334,6 +336,34 @@ def test_fit_kinds_gives_sampled_blocks_their_features_in_their_page(data_dir: P
     assert report["sample"]["n"] == 5
     assert report["n_rows"] == 25
     assert Kind.RELATED in labels  # a kind only the sample has
+
+
+def test_fit_kinds_scores_found_blocks_with_their_noise_neighbours_votes(data_dir: Path) -> None:
+    from boilerstrip.features import Vocabulary
+
+    examples = train.load_examples(
+        data_dir, converters=("lxml",), cache_dir=None, limit=None, progress=quiet
+    )
+    pages = train.page_texts(examples)
+    asked: list[Document] = []
+
+    def no_noise(doc: Document) -> npt.NDArray[np.bool_]:
+        asked.append(doc)
+        return np.zeros(len(doc.blocks), dtype=bool)
+
+    _, _, report = train.fit_kinds(
+        KINDS, Vocabulary.empty(), seed=0, sample=KIND_SAMPLE, pages=pages, noise_blocks=no_noise
+    )
+    # The pages of the labeled blocks found in them are classified, each once.
+    lookup = train._PageFeatures(pages, Vocabulary.empty())
+    rows = [*train.read_kind_rows(KINDS), *train.read_kind_rows(KIND_SAMPLE, noise_only=False)]
+    found = {r.source for r in rows if lookup.locate(r) is not None}
+    assert len(found) == 3  # the 4 sampled blocks found lie in 3 pages
+    assert sorted(id(d) for d in asked) == sorted(id(pages[key]) for key in found)
+    assert report["kind_vote"] == KIND_VOTE
+    # With no noise neighbour a block keeps its own kind: the votes change nothing.
+    assert report["sample"]["accuracy"] == report["alone"]["sample"]
+    assert report["reviewed"]["accuracy"] == report["alone"]["reviewed"]
 
 
 def test_the_shipped_kind_files_are_valid_and_from_train_pages_only() -> None:
