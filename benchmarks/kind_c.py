@@ -91,7 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"(Python {platform.python_version()}). Reads the TRAIN sets only.",
         "",
         f"Accuracy of the kind classifier's cross-validation ({first['folds']} folds grouped "
-        "by page), on the reviewed set (every kind in fair numbers, "
+        "by page; each block scored alone, before its noise neighbours' votes), on the "
+        "reviewed set (every kind in fair numbers, "
         f"{first['reviewed']['n']} blocks) and on the random draw (kinds in the proportions "
         f"pages hold them, {first['sample']['n']} blocks). The shipped model uses "
         f"C={KIND_C}.",
