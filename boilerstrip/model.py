@@ -222,8 +222,7 @@ class FusedCommittee:
     few inputs beyond the narrowest of the members' bounds (a rare indicator,
     an outlier) get that clipping added back exactly, member by member. The
     layers' products run in float32: the probabilities differ from the
-    members' own by less than 1e-6 (5e-7 at most over the 664,222 blocks of
-    3,000 benchmark pages, and no block's label changed).
+    members' own by less than 1e-6 (``tests/test_model.py`` checks it).
 
     >>> net = Network(np.ones(1), np.full(1, 2.0), (np.array([[1.0, -1.0]]),), (np.zeros(2),))
     >>> FusedCommittee.of((net,)).probabilities(np.array([[1.0], [3.0], [99.0]])).round(3).tolist()

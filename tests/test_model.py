@@ -330,7 +330,7 @@ def test_committee_gives_the_mean_of_its_networks_probabilities(sizes: tuple[int
     inputs[3, 2] = nets[1].mean[2] + (Z_CLIP + 0.5) * nets[1].scale[2]  # beyond one network's
     inputs[5, 0], inputs[9, 1] = np.inf, -np.inf
     expected = np.mean([softmax(net.scores(inputs)) for net in nets], axis=0)
-    np.testing.assert_allclose(Committee(nets).probabilities(inputs), expected, atol=1e-5)
+    np.testing.assert_allclose(Committee(nets).probabilities(inputs), expected, atol=1e-6)
 
 
 def test_committee_of_networks_of_different_shapes_is_refused() -> None:
