@@ -33,6 +33,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -284,12 +285,29 @@ class Features:
         )
 
 
+class DropsCaches:
+    """A frozen dataclass that pickles without its cached properties (named in
+    ``_CACHES``): they are rebuilt where they are used, and a model sent to
+    worker processes with each batch (``clean_many(model=...)``) would
+    otherwise carry its lookup tables too, nearly twice its size."""
+
+    _CACHES: ClassVar[tuple[str, ...]] = ()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        for name in self._CACHES:
+            state.pop(name, None)
+        return state
+
+
 @dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(DropsCaches):
     """Word hashes that feed the dense cues: stopwords learned from training text
     and function words listed by hand for other languages."""
 
     stopword_hashes: UIntArray
+
+    _CACHES = ("table",)
 
     @cached_property
     def table(self) -> npt.NDArray[np.bool_]:

@@ -39,7 +39,7 @@ import numpy.typing as npt
 
 from boilerstrip.arrays import clip
 from boilerstrip.errors import ModelError, ModelVersionError
-from boilerstrip.features import DENSE_NAMES, HASH_BITS, Features, Vocabulary
+from boilerstrip.features import DENSE_NAMES, HASH_BITS, DropsCaches, Features, Vocabulary
 from boilerstrip.smooth import FIRST_STAGE_CLASSES, context_width
 from boilerstrip.types import Kind, Label
 
@@ -85,7 +85,7 @@ def standardise(values: FloatArray, mean: FloatArray, scale: FloatArray) -> Floa
 
 
 @dataclass(frozen=True)
-class Linear:
+class Linear(DropsCaches):
     """A linear layer over dense features and (optionally) hashed features.
 
     ``scores = standardise(dense) @ dense_weights.T + hashed + intercept`` (see
@@ -99,6 +99,8 @@ class Linear:
     dense_weights: FloatArray
     sparse_weights: npt.NDArray[np.float32] | None
     intercept: FloatArray
+
+    _CACHES = ("_packed_sparse",)
 
     def probabilities(self, dense: FloatArray, features: Features | None = None) -> FloatArray:
         """Class probabilities: one-vs-rest sigmoids, normalised to sum to one per row."""
@@ -173,7 +175,7 @@ class Network:
 
 
 @dataclass(frozen=True)
-class Committee:
+class Committee(DropsCaches):
     """Context networks fitted alike, each on its own seeded sample of the
     training rows: the context stage's probabilities are the mean of theirs.
 
@@ -190,6 +192,8 @@ class Committee:
     """
 
     members: tuple[Network, ...]
+
+    _CACHES = ("_fused",)
 
     def __post_init__(self) -> None:
         if not self.members:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections.abc import Iterator
 from itertools import pairwise
@@ -304,6 +305,15 @@ def test_sklearn_minor_difference_is_accepted(
     major = sklearn.__version__.split(".")[0]
     monkeypatch.setattr(model_module, "_installed_sklearn", lambda: f"{major}.999.0")
     assert_same_model(Model.load(toy_file), toy)
+
+
+def test_a_used_model_pickles_without_its_lookup_tables(toy: Model) -> None:
+    # clean_many(model=...) sends the model with every batch: the tables built on
+    # first use (packed weights, the fused committee, the stopword table) stay home.
+    unused = len(pickle.dumps(toy))
+    decisions = classify(TEXTS[1], model=toy)
+    assert len(pickle.dumps(toy)) == unused
+    assert classify(TEXTS[1], model=pickle.loads(pickle.dumps(toy))) == decisions
 
 
 # --------------------------------------------------------------------------- committee
