@@ -7,15 +7,20 @@ They compose the stages and nothing else::
 
 from __future__ import annotations
 
+import os
+import pickle
+import tempfile
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from functools import partial
+from dataclasses import dataclass
+from functools import lru_cache, partial
 from itertools import compress
 
 import numpy as np
 import numpy.typing as npt
 
 from boilerstrip.arrays import Pages
-from boilerstrip.batch import one_blas_thread
+from boilerstrip.batch import one_blas_thread, parallel_map, resolve_n_jobs
 from boilerstrip.features import Features, IntArray, extract_pages
 from boilerstrip.model import LABELS, FloatArray, Model, default_model
 from boilerstrip.segment import as_document, assemble, cut, segment
@@ -299,8 +304,9 @@ def clean_many(
 
     Documents are read ``batch_size`` at a time and each batch is cleaned
     with :func:`clean_batch` (in this process when ``n_jobs=1``). Each worker
-    process loads the default model once (a ``model`` given here is sent to
-    the workers with each batch instead) and keeps its freed memory for the
+    process loads the default model once (a ``model`` given here is written
+    once to a temporary file, which each worker loads once; the file is
+    removed when the iterator ends or is closed) and keeps its freed memory for the
     next batch (:func:`boilerstrip.batch.keep_freed_memory`). ``n_jobs=0``
     uses every core. ``texts`` itself being a ``str`` raises :class:`TypeError` at once
     (it would be cleaned character by character); a document that is not a
@@ -312,8 +318,6 @@ def clean_many(
     >>> list(clean_many(pages))
     ['', 'The council agreed on Monday to repair the bridge.']
     """
-    from boilerstrip.batch import parallel_map
-
     if isinstance(texts, (str, bytes, bytearray)):
         raise TypeError(
             f"clean_many() expects an iterable of str documents, got one "
@@ -325,14 +329,71 @@ def clean_many(
         raise ValueError(f"n_jobs must be 0 (every core) or more, got {n_jobs}")
     if model is not None:
         _model(model)  # a wrong type fails here, not in every worker
-    outcomes = parallel_map(
-        partial(_clean_item, keep_title=keep_title, model=model),
-        (_check_text(text) for text in texts),
-        n_jobs=n_jobs,
-        chunk_size=batch_size,
-        batched=partial(clean_batch, keep_title=keep_title, model=model),
+    if model is None or resolve_n_jobs(n_jobs) == 1:
+        outcomes = parallel_map(
+            partial(_clean_item, keep_title=keep_title, model=model),
+            (_check_text(text) for text in texts),
+            n_jobs=n_jobs,
+            chunk_size=batch_size,
+            batched=partial(clean_batch, keep_title=keep_title, model=model),
+        )
+        return (outcome.unwrap() for outcome in outcomes)
+    return _clean_many_with(
+        model, texts, n_jobs=n_jobs, batch_size=batch_size, keep_title=keep_title
     )
-    return (outcome.unwrap() for outcome in outcomes)
+
+
+@dataclass(frozen=True)
+class _ModelFile:
+    """A model handed to worker processes as a file: ``path`` holds it pickled.
+    ``token`` is new for each call, as a later call's file may get the same path."""
+
+    path: str
+    token: str
+
+
+def _clean_many_with(
+    model: Model, texts: Iterable[str], *, n_jobs: int, batch_size: int, keep_title: bool
+) -> Iterator[str]:
+    """:func:`clean_many` with a given model in worker processes. The model is
+    written once to a temporary file that each worker loads once, rather than
+    sent with every batch; the file is removed when the iterator ends or is
+    closed."""
+    handle, path = tempfile.mkstemp(prefix="boilerstrip-model-", suffix=".pickle")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(model, out, protocol=pickle.HIGHEST_PROTOCOL)
+        ref = _ModelFile(path=path, token=uuid.uuid4().hex)
+        outcomes = parallel_map(
+            partial(_clean_item_with, keep_title=keep_title, ref=ref),
+            (_check_text(text) for text in texts),
+            n_jobs=n_jobs,
+            chunk_size=batch_size,
+            batched=partial(_clean_batch_with, keep_title=keep_title, ref=ref),
+        )
+        for outcome in outcomes:
+            yield outcome.unwrap()
+    finally:
+        os.unlink(path)
+
+
+@lru_cache(maxsize=2)
+def _model_from(ref: _ModelFile) -> Model:
+    """The model of ``ref``, loaded once per worker process (it is boilerstrip's
+    own temporary file, written by this call)."""
+    with open(ref.path, "rb") as source:
+        loaded = pickle.load(source)
+    if not isinstance(loaded, Model):
+        raise TypeError(f"{ref.path}: expected a pickled Model, got {type(loaded).__name__}")
+    return loaded
+
+
+def _clean_item_with(text: str, *, keep_title: bool, ref: _ModelFile) -> str:
+    return clean(text, keep_title=keep_title, model=_model_from(ref))
+
+
+def _clean_batch_with(texts: Sequence[str], *, keep_title: bool, ref: _ModelFile) -> list[str]:
+    return clean_batch(texts, keep_title=keep_title, model=_model_from(ref))
 
 
 def _clean_item(text: str, *, keep_title: bool, model: Model | None) -> str:

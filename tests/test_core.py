@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -435,6 +436,30 @@ def test_clean_many_keep_title() -> None:
 def test_clean_many_in_two_processes() -> None:
     texts = MANY * 3
     assert list(clean_many(texts, n_jobs=2, batch_size=2)) == [clean(t) for t in texts]
+
+
+def test_clean_many_with_a_model_in_two_processes_hands_it_over_as_a_file(
+    toy: Model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The model goes to the workers as one temporary file, gone once the run ends.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    texts = BATCH * 2
+    cleaned = clean_many(texts, n_jobs=2, batch_size=3, model=toy)
+    assert list(tmp_path.iterdir()) == []  # nothing written before the first page is asked for
+    first = next(cleaned)
+    assert [p.name.startswith("boilerstrip-model-") for p in tmp_path.iterdir()] == [True]
+    assert [first, *cleaned] == [clean(t, model=toy) for t in texts]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_clean_many_closed_early_removes_its_model_file(
+    toy: Model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    cleaned = clean_many(BATCH * 4, n_jobs=2, batch_size=2, model=toy)
+    assert next(cleaned) == clean(BATCH[0], model=toy)
+    cleaned.close()  # type: ignore[attr-defined]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_clean_many_of_nothing() -> None:
