@@ -11,7 +11,7 @@ import os
 import pickle
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import compress
@@ -330,17 +330,36 @@ def clean_many(
     if model is not None:
         _model(model)  # a wrong type fails here, not in every worker
     if model is None or resolve_n_jobs(n_jobs) == 1:
-        outcomes = parallel_map(
+        return _mapped(
             partial(_clean_item, keep_title=keep_title, model=model),
-            (_check_text(text) for text in texts),
+            partial(clean_batch, keep_title=keep_title, model=model),
+            texts,
             n_jobs=n_jobs,
-            chunk_size=batch_size,
-            batched=partial(clean_batch, keep_title=keep_title, model=model),
+            batch_size=batch_size,
         )
-        return (outcome.unwrap() for outcome in outcomes)
     return _clean_many_with(
         model, texts, n_jobs=n_jobs, batch_size=batch_size, keep_title=keep_title
     )
+
+
+def _mapped(
+    item: Callable[[str], str],
+    batched: Callable[[Sequence[str]], list[str]],
+    texts: Iterable[str],
+    *,
+    n_jobs: int,
+    batch_size: int,
+) -> Iterator[str]:
+    """The cleaned texts, in order, from :func:`~boilerstrip.batch.parallel_map`
+    (an item's error raised as it is reached)."""
+    outcomes = parallel_map(
+        item,
+        (_check_text(text) for text in texts),
+        n_jobs=n_jobs,
+        chunk_size=batch_size,
+        batched=batched,
+    )
+    return (outcome.unwrap() for outcome in outcomes)
 
 
 @dataclass(frozen=True)
@@ -364,15 +383,13 @@ def _clean_many_with(
         with os.fdopen(handle, "wb") as out:
             pickle.dump(model, out, protocol=pickle.HIGHEST_PROTOCOL)
         ref = _ModelFile(path=path, token=uuid.uuid4().hex)
-        outcomes = parallel_map(
+        yield from _mapped(
             partial(_clean_item_with, keep_title=keep_title, ref=ref),
-            (_check_text(text) for text in texts),
+            partial(_clean_batch_with, keep_title=keep_title, ref=ref),
+            texts,
             n_jobs=n_jobs,
-            chunk_size=batch_size,
-            batched=partial(_clean_batch_with, keep_title=keep_title, ref=ref),
+            batch_size=batch_size,
         )
-        for outcome in outcomes:
-            yield outcome.unwrap()
     finally:
         os.unlink(path)
 
