@@ -1,4 +1,5 @@
-"""Shared test helpers: a tiny hand-built model, and the ``slow`` marker.
+"""Shared test helpers: a tiny hand-built model, a loader for the benchmark
+scripts, and the ``slow`` marker.
 
 The toy model needs no model file: it keeps blocks of seven or more words that
 end a sentence and drops the rest, so tests of the pipeline's plumbing (types,
@@ -6,6 +7,11 @@ offsets, odd input) run even where the shipped model is not there.
 """
 
 from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,6 +23,20 @@ from boilerstrip.types import Kind
 
 TOY_SPARSE_WIDTH = 1 << 8
 """A small power of two: the toy model's hashed weights are all zero anyway."""
+
+
+BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
+
+
+def benchmark_module(script: str) -> Any:
+    """The benchmark script ``benchmarks/<script>.py`` imported as a module."""
+    name = f"benchmarks_{script}"
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{script}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
 
 
 def pytest_configure(config: pytest.Config) -> None:

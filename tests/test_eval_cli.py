@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import benchmark_module
 
 import boilerstrip
 from boilerstrip.convert import html_to_text
@@ -275,21 +276,8 @@ def test_nothing_scored_shows_no_scores_and_exits_1(
     assert err == "boilerstrip: error: no page could be scored (see the errors above)\n"
 
 
-def _compare_module() -> Any:
-    import importlib.util
-
-    path = Path(__file__).parent.parent / "benchmarks" / "compare.py"
-    name = "benchmarks_compare"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_compare_rewrites_only_its_section(tmp_path: Path) -> None:
-    compare = _compare_module()
+    compare = benchmark_module("compare")
     results = tmp_path / "RESULTS.md"
     results.write_text(
         "# Benchmark results\n\n<!-- throughput:start -->\nfast\n<!-- throughput:end -->\n\n"
@@ -309,7 +297,7 @@ def test_compare_rewrites_only_its_section(tmp_path: Path) -> None:
 
 
 def test_compare_finds_sets_and_marks_their_use(tmp_path: Path) -> None:
-    compare = _compare_module()
+    compare = benchmark_module("compare")
     datasets = Path(__file__).parent / "data" / "datasets"
     (tmp_path / "nothing-here").mkdir()
     (tmp_path / "wcxb-dev").symlink_to(FIXTURE, target_is_directory=True)
