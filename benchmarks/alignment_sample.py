@@ -3,6 +3,7 @@
 Usage::
 
     python benchmarks/alignment_sample.py ../shared/data [--seed 0] [--pages 40]
+    python benchmarks/alignment_sample.py ../shared/data --recheck JUDGED_TSV
 
 Pages are drawn from the TRAIN sets only (``boilerstrip.train.TRAIN_SETS``),
 each with one of the training converters in turn; every page is converted,
@@ -11,13 +12,20 @@ segmented and labelled exactly as training does it (``html_to_text``,
 every label appears: the aligned title when there is one, then body and noise
 blocks in turn. The TSV has empty ``judged_label`` and ``note`` columns to be
 filled in by a reader who compares each block with the page's gold text.
+
+With ``--recheck JUDGED``, nothing is drawn: the blocks of a judged TSV are
+aligned again with the current rule, and the script prints how many of their
+aligned labels agree with the judgements, and which blocks changed label. This
+is how a change of the rule is scored against the same judgements.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import random
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +34,7 @@ from boilerstrip.align import align_labels
 from boilerstrip.convert import Converter, html_to_text
 from boilerstrip.datasets import Page, iter_pages
 from boilerstrip.segment import segment
-from boilerstrip.train import DEFAULT_CONVERTERS, TRAIN_SETS
+from boilerstrip.train import DEFAULT_CONVERTERS, TRAIN_SETS, _headings
 from boilerstrip.types import Label
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,6 +119,22 @@ def escape(text: str, *, limit: int = TEXT_CHARS) -> str:
     return cut.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+def training_labels(page: Page, converter: str) -> tuple[list[str], list[Label]]:
+    """The blocks of ``page`` converted by ``converter``, and their labels as training
+    gives them (:func:`boilerstrip.train.load_examples`)."""
+    assert page.html is not None
+    doc = segment(html_to_text(page.html, converter=Converter(converter)))
+    gold = page.gold
+    labels = align_labels(
+        doc,
+        gold.text,
+        title=gold.title,
+        headings=_headings(page.html),
+        without=gold.without_snippets,
+    )
+    return [b.text for b in doc.blocks], labels
+
+
 def sample(data_dir: Path, *, seed: int, pages: int, blocks_per_page: int) -> list[Row]:
     """Sampled blocks of ``pages`` TRAIN pages, ``blocks_per_page`` from each."""
     small = max(1, round(pages * SMALL_SET_SHARE))
@@ -119,15 +143,11 @@ def sample(data_dir: Path, *, seed: int, pages: int, blocks_per_page: int) -> li
     for name in TRAIN_SETS:
         drawn = draw_pages(data_dir / name, counts[name], seed=seed)
         for i, page in enumerate(drawn):
-            assert page.html is not None
             converter = DEFAULT_CONVERTERS[i % len(DEFAULT_CONVERTERS)]
-            doc = segment(html_to_text(page.html, converter=Converter(converter)))
-            gold = page.gold
-            labels = align_labels(doc, gold.text, title=gold.title, without=gold.without_snippets)
+            texts, labels = training_labels(page, converter)
             rng = random.Random(_seed(seed, page.dataset, page.id))
             for index in sample_blocks(labels, blocks_per_page, rng=rng):
-                text = doc.blocks[index].text
-                rows.append(Row(name, page.id, converter, index, labels[index], text))
+                rows.append(Row(name, page.id, converter, index, labels[index], texts[index]))
     return rows
 
 
@@ -139,6 +159,86 @@ def write_tsv(rows: Sequence[Row], out: Path) -> None:
         for r in rows:
             cells = (r.dataset, r.page_id, r.converter, str(r.block_index), r.label.value)
             fh.write("\t".join([*cells, escape(r.text), "", ""]) + "\n")
+
+
+@dataclass(frozen=True)
+class Rechecked:
+    """One judged block aligned again: its label then and now, and the judgement."""
+
+    dataset: str
+    page_id: str
+    block_index: int
+    then: str
+    now: str
+    judged: str
+    text: str
+
+
+def recheck(data_dir: Path, judged: Path) -> list[Rechecked]:
+    """The judged blocks of ``judged`` aligned again with the current rule.
+
+    Raises ValueError when a block's text is no longer at its index (the
+    converter or the segmenter changed since the sample was drawn).
+    """
+    with judged.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    missing = [c for c in COLUMNS if rows and c not in rows[0]]
+    if not rows or missing:
+        raise ValueError(f"{judged}: no judged rows, or columns missing: {missing}")
+    wanted = {(r["dataset"], r["page_id"]) for r in rows}
+    pages = {
+        (name, p.id): p
+        for name in sorted({d for d, _ in wanted})
+        for p in iter_pages(data_dir / name)
+        if isinstance(p, Page) and (name, p.id) in wanted
+    }
+    aligned: dict[tuple[str, str, str], tuple[list[str], list[Label]]] = {}
+    out: list[Rechecked] = []
+    for r in rows:
+        key = (r["dataset"], r["page_id"], r["converter"])
+        if key[:2] not in pages:
+            raise ValueError(f"{judged}: page {key[0]}/{key[1]} not found in {data_dir}")
+        if key not in aligned:
+            aligned[key] = training_labels(pages[key[:2]], key[2])
+        texts, labels = aligned[key]
+        index = int(r["block_index"])
+        if index >= len(texts) or escape(texts[index]) != r["text"]:
+            raise ValueError(
+                f"{judged}: block {index} of {key[0]}/{key[1]} ({key[2]}) no longer holds "
+                f"{r['text'][:60]!r}: the text the sample was drawn from has changed"
+            )
+        out.append(
+            Rechecked(
+                key[0],
+                key[1],
+                index,
+                r["aligned_label"],
+                labels[index].value,
+                r["judged_label"],
+                r["text"],
+            )
+        )
+    return out
+
+
+def print_recheck(rows: Sequence[Rechecked]) -> None:
+    """Agreement of the labels then and now with the judgements, and the changes."""
+    for when in ("then", "now"):
+        agree = sum(getattr(r, when) == r.judged for r in rows)
+        print(
+            f"aligned label {when}: {agree} / {len(rows)} agree ({100 * agree / len(rows):.1f} %)"
+        )
+    for label in Label:
+        mine = [r for r in rows if r.now == label.value]
+        agree = sum(r.judged == r.now for r in mine)
+        print(f"  now {label.value}: {agree} / {len(mine)}")
+    changed = [r for r in rows if r.then != r.now]
+    print(f"{len(changed)} blocks changed label (then -> now, judged):")
+    for r in changed:
+        print(
+            f"  {r.dataset}/{r.page_id} #{r.block_index}: {r.then} -> {r.now}, "
+            f"judged {r.judged}: {r.text[:70]}"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -154,7 +254,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help=f"TSV to write (default {DEFAULT_OUT})"
     )
+    parser.add_argument(
+        "--recheck",
+        type=Path,
+        metavar="JUDGED",
+        help="draw nothing: align the blocks of this judged TSV again with the current "
+        "rule and score them against their judgements",
+    )
     args = parser.parse_args(argv)
+    if args.recheck is not None:
+        try:
+            print_recheck(recheck(args.data_dir, args.recheck))
+        except (OSError, ValueError) as exc:
+            print(f"alignment_sample.py: {exc}", file=sys.stderr)
+            return 1
+        return 0
     if args.pages < 2 or args.blocks_per_page < 1:
         parser.error("--pages must be >= 2 and --blocks-per-page >= 1")
     rows = sample(

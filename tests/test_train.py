@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
+from conftest import benchmark_module
 
 from boilerstrip import train
 from boilerstrip.core import classify, clean
@@ -826,3 +827,33 @@ def test_context_sample_weighs_texts_not_blocks(monkeypatch: pytest.MonkeyPatch)
     assert abs(long_rows - train.CONTEXT_ROWS_PER_TEXT) < 40
     monkeypatch.setattr(train, "CONTEXT_MAX_ROWS", 10)
     assert train.context_sample(sizes, seed=1).size == 10
+
+
+# --------------------------------------------------------------------------- alignment check
+
+
+def test_recheck_scores_judged_blocks_with_the_current_rule(data_dir: Path, tmp_path: Path) -> None:
+    check = benchmark_module("alignment_sample")
+    rows = check.sample(data_dir, seed=0, pages=4, blocks_per_page=3)
+    assert len(rows) >= 4
+    judged = tmp_path / "judged.tsv"
+    check.write_tsv(rows, judged)
+    lines = judged.read_text(encoding="utf-8").splitlines()
+    # A reader agrees with every aligned label but the first.
+    cells = [line.split("\t") for line in lines[1:]]
+    flipped = {"body": "noise", "noise": "body", "title": "noise"}
+    for i, row in enumerate(cells):
+        row[6] = flipped[row[4]] if i == 0 else row[4]
+    judged.write_text("\n".join([lines[0], *("\t".join(c) for c in cells)]) + "\n")
+
+    rechecked = check.recheck(data_dir, judged)
+    assert [(r.page_id, r.block_index) for r in rechecked] == [
+        (r.page_id, r.block_index) for r in rows
+    ]
+    assert all(r.now == r.then for r in rechecked)
+    assert sum(r.now == r.judged for r in rechecked) == len(rows) - 1
+
+    cells[1][5] = "a block the page never held"
+    judged.write_text("\n".join([lines[0], *("\t".join(c) for c in cells)]) + "\n")
+    with pytest.raises(ValueError, match="no longer holds 'a block the page never held'"):
+        check.recheck(data_dir, judged)
