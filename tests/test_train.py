@@ -844,13 +844,16 @@ def test_recheck_scores_judged_blocks_with_the_current_rule(data_dir: Path, tmp_
     flipped = {"body": "noise", "noise": "body", "title": "noise"}
     for i, row in enumerate(cells):
         row[6] = flipped[row[4]] if i == 0 else row[4]
+    # The sample of an older rule, which aligned the last block otherwise.
+    cells[-1][4] = flipped[cells[-1][4]]
     judged.write_text("\n".join([lines[0], *("\t".join(c) for c in cells)]) + "\n")
 
     rechecked = check.recheck(data_dir, judged)
     assert [(r.page_id, r.block_index) for r in rechecked] == [
         (r.page_id, r.block_index) for r in rows
     ]
-    assert all(r.now == r.then for r in rechecked)
+    assert [r.now for r in rechecked] == [r.label.value for r in rows]
+    assert [r.then == r.now for r in rechecked] == [True] * (len(rows) - 1) + [False]
     assert sum(r.now == r.judged for r in rechecked) == len(rows) - 1
 
     cells[1][5] = "a block the page never held"
