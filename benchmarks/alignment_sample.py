@@ -34,7 +34,7 @@ from boilerstrip.align import align_labels
 from boilerstrip.convert import Converter, html_to_text
 from boilerstrip.datasets import Page, iter_pages
 from boilerstrip.segment import segment
-from boilerstrip.train import DEFAULT_CONVERTERS, TRAIN_SETS, _headings
+from boilerstrip.train import DEFAULT_CONVERTERS, TRAIN_SETS, page_headings
 from boilerstrip.types import Label
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,7 +129,7 @@ def training_labels(page: Page, converter: str) -> tuple[list[str], list[Label]]
         doc,
         gold.text,
         title=gold.title,
-        headings=_headings(page.html),
+        headings=page_headings(page.html),
         without=gold.without_snippets,
     )
     return [b.text for b in doc.blocks], labels

@@ -399,7 +399,7 @@ def load_examples(
                 continue
             n_pages += 1
             site = item.site or item.id
-            headings = _headings(item.html)
+            headings = page_headings(item.html)
             for conv in converters:
                 try:
                     text = html_to_text(item.html, converter=Converter(conv))
@@ -441,7 +441,7 @@ def _label(
         yield Example(page_id, site, conv, doc, tuple(labels), gold)
 
 
-def _headings(html: str) -> tuple[str, ...]:
+def page_headings(html: str) -> tuple[str, ...]:
     """The non-empty ``<h1>`` texts of a page (whitespace collapsed), at most
     :data:`MAX_HEADINGS`; none when the HTML cannot be parsed."""
     import lxml.etree
