@@ -287,9 +287,9 @@ class Features:
 
 class DropsCaches:
     """A frozen dataclass that pickles without its cached properties (named in
-    ``_CACHES``): they are rebuilt where they are used, and a model sent to
-    worker processes with each batch (``clean_many(model=...)``) would
-    otherwise carry its lookup tables too, nearly twice its size."""
+    ``_CACHES``): they are rebuilt where they are used, and a model pickled
+    for worker processes (the temporary file of ``clean_many(model=...)``)
+    would otherwise carry its lookup tables too, nearly twice its size."""
 
     _CACHES: ClassVar[tuple[str, ...]] = ()
 

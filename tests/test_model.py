@@ -308,7 +308,7 @@ def test_sklearn_minor_difference_is_accepted(
 
 
 def test_a_used_model_pickles_without_its_lookup_tables(toy: Model) -> None:
-    # clean_many(model=...) sends the model with every batch: the tables built on
+    # clean_many(model=...) pickles the model for its workers: the tables built on
     # first use (packed weights, the fused committee, the stopword table) stay home.
     unused = len(pickle.dumps(toy))
     decisions = classify(TEXTS[1], model=toy)
