@@ -165,17 +165,35 @@ them first. The training's grouped cross-validation compares thresholds from
 the best title F1 (0.492, against 0.469 for the plain argmax and 0.489 for 0.3)."""
 
 
+BODY_THRESHOLD: float | None = None
+"""A block is body when its final body probability is at least this (then, as
+the most likely label, it may still give way to title); ``None``: body only as
+the most likely label. The training's grouped cross-validation compares
+thresholds (``models/MODEL_CARD.md``)."""
+
+
 def decide_labels(
-    final: FloatArray, *, title_threshold: float | None = TITLE_THRESHOLD
+    final: FloatArray,
+    *,
+    title_threshold: float | None = TITLE_THRESHOLD,
+    body_threshold: float | None = BODY_THRESHOLD,
 ) -> npt.NDArray[np.int64]:
     """The label index of each block (columns of the labels: body, title, noise)
     from its final probabilities: the most likely label, except that body gives
     way to title from ``title_threshold`` on (``None``: the most likely label).
+    With a ``body_threshold``, a block is body when its body probability reaches
+    it, and otherwise the likelier of title and noise.
 
     >>> decide_labels(np.array([[0.6, 0.3, 0.1], [0.8, 0.2, 0.0], [0.3, 0.2, 0.5]])).tolist()
     [1, 0, 2]
+    >>> final = np.array([[0.45, 0.05, 0.5], [0.7, 0.0, 0.3], [0.4, 0.35, 0.25]])
+    >>> decide_labels(final, body_threshold=0.45).tolist()
+    [0, 0, 1]
     """
     best: npt.NDArray[np.int64] = final.argmax(axis=1)
+    if body_threshold is not None:
+        rest = np.where(final[:, 1] > final[:, 2], 1, 2)
+        best = np.where(final[:, 0] >= body_threshold, 0, rest).astype(np.int64)
     if title_threshold is not None:
         best[(best == 0) & (final[:, 1] >= title_threshold)] = 1
     return best

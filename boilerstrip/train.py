@@ -74,6 +74,7 @@ from boilerstrip.model import (
 )
 from boilerstrip.segment import assemble, segment
 from boilerstrip.smooth import (
+    BODY_THRESHOLD,
     FIRST_STAGE_CLASSES,
     KIND_VOTE,
     NEIGHBOUR_CUES,
@@ -1303,6 +1304,10 @@ class CvReport:
     title_f1_by_threshold: dict[str, float] = field(default_factory=dict)
     """Title F1 of the blocks when body gives way to title at each threshold
     (see :data:`~boilerstrip.smooth.TITLE_THRESHOLD`), and with none ("argmax")."""
+    page_f1_by_body_threshold: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Page 4-shingle F1 by converter when a block is body from each compared
+    threshold of its body probability on (see :data:`~boilerstrip.smooth.BODY_THRESHOLD`),
+    and as the most likely label ("argmax")."""
     member_page_f1: list[dict[str, float]] = field(default_factory=list)
     """Page 4-shingle F1 by converter of each context network of the committee
     alone (seeds ``seed``, ``seed + 1``, ...); ``page_scores`` are the committee's."""
@@ -1555,6 +1560,18 @@ def _cv_report(
         n_blocks=len(y),
         n_texts=n_original,
         title_f1_by_threshold=_title_f1_by_threshold(final, y),
+        page_f1_by_body_threshold={
+            "argmax" if threshold is None else f"{threshold:g}": {
+                key: value
+                for key, value in _page_scores(
+                    examples[:n_original],
+                    matrix,
+                    decide_labels(final, body_threshold=threshold),
+                ).items()
+                if key.endswith(":f1")
+            }
+            for threshold in (None, *BODY_THRESHOLDS_COMPARED)
+        },
         member_page_f1=[
             {
                 key: value
@@ -1594,6 +1611,9 @@ def _page_scores(
         page_scores[f"{source}:recall"] = round(result.recall, 4)
     return page_scores
 
+
+BODY_THRESHOLDS_COMPARED = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+"""Thresholds of :data:`~boilerstrip.smooth.BODY_THRESHOLD` the CV report compares."""
 
 TITLE_THRESHOLDS_COMPARED = (0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1)
 """Thresholds of :data:`~boilerstrip.smooth.TITLE_THRESHOLD` the CV report compares."""
@@ -2002,6 +2022,19 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
             + "; ".join(
                 ", ".join(f"{k.split(':')[0]} {v}" for k, v in sorted(member.items()))
                 for member in cv["member_page_f1"]
+            )
+            + ".",
+        ]
+    if cv.get("page_f1_by_body_threshold"):
+        lines += [
+            "",
+            "Page 4-shingle F1 when a block is body from a threshold of its body probability "
+            "on, and as the most likely label (argmax); `clean` uses "
+            f"{'the argmax' if BODY_THRESHOLD is None else BODY_THRESHOLD}: "
+            + "; ".join(
+                f"{threshold} "
+                + ", ".join(f"{k.split(':')[0]} {v}" for k, v in sorted(scores.items()))
+                for threshold, scores in cv["page_f1_by_body_threshold"].items()
             )
             + ".",
         ]

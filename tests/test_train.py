@@ -156,6 +156,20 @@ def test_model_card_scores_each_context_network_alone(trained: tuple[Path, Path]
     assert f"their mean's): {scores}." in card
 
 
+def test_model_card_scores_each_body_threshold(trained: tuple[Path, Path]) -> None:
+    out, _ = trained
+    report = json.loads((out / "training-report.json").read_text(encoding="utf-8"))
+    by_threshold = report["cv"]["page_f1_by_body_threshold"]
+    order = ["argmax", *(f"{t:g}" for t in train.BODY_THRESHOLDS_COMPARED)]
+    assert sorted(by_threshold) == sorted(order)
+    assert all(set(scores) == {"lxml:f1"} for scores in by_threshold.values())
+    # The report's page scores are the argmax's (clean's rule while BODY_THRESHOLD is None).
+    assert by_threshold["argmax"]["lxml:f1"] == report["cv"]["page_scores"]["lxml:f1"]
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    scores = "; ".join(f"{k} lxml {by_threshold[k]['lxml:f1']}" for k in order)
+    assert f"`clean` uses the argmax: {scores}." in card
+
+
 def test_training_report_lists_the_train_sets_only(trained: tuple[Path, Path]) -> None:
     out, _ = trained
     report = json.loads((out / "training-report.json").read_text(encoding="utf-8"))
