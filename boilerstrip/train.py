@@ -190,6 +190,25 @@ CROP_SHARE = 0.25
 MAX_CROP_UNITS = 8
 """A cropped copy keeps at most this many consecutive units."""
 
+MINI_SHARE = 0.25
+"""Share of page texts that also get a miniature copy (see :func:`miniature`)."""
+
+MINI_BODY_UNITS = 5
+"""A miniature copy keeps at most this many consecutive body units."""
+
+MINI_NOISE_UNITS = 6
+"""A miniature copy keeps at most this many noise units before its body and as many after."""
+
+CLOSING_SHARE = 0.25
+"""Share of page texts that also get a copy whose last body paragraph ends in a
+short sentence on its own line (see :func:`split_closing`)."""
+
+CLOSING_MINI_SHARE = 0.5
+"""Share of the miniature copies that get the same split."""
+
+CLOSING_MAX_WORDS = 15
+"""A closing sentence put on its own line has at most this many words."""
+
 SENTENCE_CASE_SHARE = 0.25
 """Share of page texts that also get a copy with their headline in sentence case
 (see :func:`sentence_case_titles`)."""
@@ -883,6 +902,94 @@ def crop(example: Example, *, seed: int) -> Example | None:
     )
 
 
+def miniature(example: Example, *, seed: int) -> Example | None:
+    """A copy of ``example`` thinned to a small page of the same layout.
+
+    It keeps the title units, a run of 2 to :data:`MINI_BODY_UNITS` consecutive
+    body units, and a few of the noise units before and after that run (up to
+    :data:`MINI_NOISE_UNITS` on each side, in page order): a short page with
+    its menu, byline, share bar, related links and footer, as small sites and
+    short news items give. Cropped copies (:func:`crop`) hold little noise
+    and copies of title and body none, so without these the context stage
+    learns that short texts are body.
+    """
+    rng = random.Random(_seed_for(example.page_id, example.source, "mini", str(seed)))
+    blocks = example.doc.blocks
+    unit_starts = [i for i, b in enumerate(blocks) if i == 0 or b.unit != blocks[i - 1].unit]
+    unit_ends = [*unit_starts[1:], len(blocks)]
+    labels = [example.labels[i] for i in unit_starts]
+    body_units = [k for k, lab in enumerate(labels) if lab is Label.BODY]
+    if len(body_units) < 2:
+        return None
+    size = rng.randint(2, min(MINI_BODY_UNITS, len(body_units)))
+    first = rng.randrange(len(body_units) - size + 1)
+    lo, hi = body_units[first], body_units[first + size - 1] + 1
+    keep = set(range(lo, hi))
+    keep |= {k for k, lab in enumerate(labels) if lab is Label.TITLE}
+    for side in (range(0, lo), range(hi, len(labels))):
+        noise = [k for k in side if labels[k] is Label.NOISE]
+        if noise:
+            keep |= set(rng.sample(noise, min(len(noise), rng.randint(1, MINI_NOISE_UNITS))))
+    chosen = sorted(keep)
+    if len(chosen) == len(labels) or not any(labels[k] is Label.NOISE for k in chosen):
+        return None
+    text = example.doc.text
+    doc = segment(
+        "\n".join(text[blocks[unit_starts[k]].start : blocks[unit_ends[k] - 1].end] for k in chosen)
+    )
+    wanted = [b.text for k in chosen for b in blocks[unit_starts[k] : unit_ends[k]]]
+    if [b.text for b in doc.blocks] != wanted:
+        return None
+    new_labels = tuple(lab for k in chosen for lab in example.labels[unit_starts[k] : unit_ends[k]])
+    return Example(
+        example.page_id, example.site, example.source + "+mini", doc, new_labels, example.gold
+    )
+
+
+_OPENING_QUOTES = "\"'\u201c\u2018\u00ab"
+
+_SENTENCE_GAP = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]{0,3}\s+")
+
+
+def split_closing(example: Example, *, seed: int) -> Example | None:
+    """A copy of ``example`` whose last body paragraph ends in a sentence on its own line.
+
+    Many articles end on a short sentence in a paragraph of its own ("The rest,
+    he said, targeted moderate groups."), right above the share bar and the
+    comment prompt. The TRAIN pages seldom do, and what their gold keeps
+    there is mostly contact lines and sign-offs, so without these copies the
+    context stage learns that a short block between the body and the footer
+    is noise. The split goes at the last sentence end (a lower-case letter, a
+    terminal, a space, then a capital) that leaves 3 to
+    :data:`CLOSING_MAX_WORDS` words after it. None when there is none.
+    """
+    del seed
+    units = _units(example)
+    body_at = [i for i, (_, lab) in enumerate(units) if lab is Label.BODY]
+    if not body_at:
+        return None
+    last = body_at[-1]
+    unit = units[last][0]
+    if "\n" in unit:
+        return None
+    cut = None
+    for match in _SENTENCE_GAP.finditer(unit):
+        before, after = unit[: match.start()], unit[match.end() :]
+        if (
+            before[-2:].isalpha()
+            and before[-1:].islower()
+            and after.lstrip(_OPENING_QUOTES)[:1].isupper()
+            and 3 <= len(after.split()) <= CLOSING_MAX_WORDS
+        ):
+            cut = match
+    if cut is None:
+        return None
+    pieces = [(unit[: cut.start() + len(cut.group().rstrip())], Label.BODY)]
+    pieces.append((unit[cut.end() :], Label.BODY))
+    units = [*units[:last], *pieces, *units[last + 1 :]]
+    return _relabel(example, "\n".join(u for u, _ in units), units, "+closing")
+
+
 def _unit_spans(blocks: Sequence[Block], lo: int, hi: int) -> Iterator[tuple[int, int]]:
     """Block index ranges ``[i, j)`` of the units of ``blocks[lo:hi]``, in order."""
     i = lo
@@ -1387,6 +1494,13 @@ def train(
         examples, share=IDEOGRAPH_SHARE, pick="pick-ideograph", seed=seed, make=ideograph_cipher
     )
     cropped = _copies(examples, share=CROP_SHARE, pick="pick-crop", seed=seed, make=crop)
+    miniatures = _copies(examples, share=MINI_SHARE, pick="pick-mini", seed=seed, make=miniature)
+    closing = _copies(
+        examples, share=CLOSING_SHARE, pick="pick-closing", seed=seed, make=split_closing
+    )
+    closing += _copies(
+        miniatures, share=CLOSING_MINI_SHARE, pick="pick-closing", seed=seed, make=split_closing
+    )
     sentence_cased = _copies(
         examples,
         share=SENTENCE_CASE_SHARE,
@@ -1394,15 +1508,16 @@ def train(
         seed=seed,
         make=lambda ex, seed: sentence_case_titles(ex),
     )
-    augmented += (
-        inserted + appealed + body_copies + ciphered + ideographic + cropped + sentence_cased
-    )
+    augmented += inserted + appealed + body_copies + ciphered + ideographic + cropped
+    augmented += sentence_cased + miniatures + closing
     progress(
         f"{len(examples)} texts, {len(augmented)} augmented copies "
         f"({len(inserted)} with reviewed noise inserted, {len(appealed)} with an appeal, "
         f"{len(body_copies)} of title and body only, {len(ciphered)} ciphered, "
         f"{len(ideographic)} in a made-up ideographic script, "
-        f"{len(cropped)} cropped, {len(sentence_cased)} with a sentence-case headline)"
+        f"{len(cropped)} cropped, {len(miniatures)} miniature, "
+        f"{len(closing)} with a closing sentence on its own line, "
+        f"{len(sentence_cased)} with a sentence-case headline)"
     )
     all_examples = examples + augmented
     function_words = read_function_words(function_words_file)
@@ -1509,6 +1624,8 @@ def train(
         "n_ciphered": len(ciphered),
         "n_ideographic": len(ideographic),
         "n_cropped": len(cropped),
+        "n_miniature": len(miniatures),
+        "n_closing": len(closing),
         "n_sentence_case": len(sentence_cased),
         "n_blocks": int(matrix.n_rows),
         "label_counts": {LABELS[k].value: int(v) for k, v in sorted(Counter(y.tolist()).items())},
@@ -1961,6 +2078,12 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
         "Chinese or Japanese page), "
         f"{info.get('n_cropped', 0)} copies cut down to a few consecutive blocks "
         "(snippets and short pages), "
+        f"{info.get('n_miniature', 0)} miniature copies (the title, a run of body "
+        "paragraphs and a few of the page's noise blocks on each side: short pages with "
+        "their menus, share bars and footers), "
+        f"{info.get('n_closing', 0)} copies whose last body paragraph ends in a short "
+        "sentence on a line of its own (many articles end so, right above the share bar; "
+        "the TRAIN pages seldom do), "
         f"and {info.get('n_sentence_case', 0)} copies with the headline in sentence case "
         "(most TRAIN headlines capitalise every word; many sites and languages do not).",
         "In the cross-validation a page only gets appeals and inserted noise "

@@ -44,10 +44,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def toy_model() -> Model:
-    """A model whose body score is ``2 * log(1 + words) + 3 * ends_terminal - 7``.
+    """A model whose body score is ``2 * log(1 + words) + 3 * ends_terminal - 7.35``.
 
-    Against a noise score of 0 that keeps seven or more words ending in a
-    stop, or 33 or more words without one.
+    Against a noise score of 0, at the body threshold of ``clean`` (0.45), that
+    keeps seven or more words ending in a stop, or 33 or more words without one.
 
     The block stage never predicts prose noise (its score is -30). The context
     network passes the first stage's body and title log-odds of the block
@@ -62,7 +62,7 @@ def toy_model() -> Model:
         scale=np.ones(n_dense),
         dense_weights=block_w,
         sparse_weights=np.zeros((len(FIRST_STAGE_CLASSES), TOY_SPARSE_WIDTH), dtype=np.float32),
-        intercept=np.array([-7.0, -8.0, 0.0, -30.0]),
+        intercept=np.array([-7.35, -8.0, 0.0, -30.0]),
     )
     n_inputs = context_width()
     own = ODDS_PER_BLOCK * WINDOW  # the block's own body log-odds; title is the next column

@@ -22,7 +22,7 @@ from boilerstrip.core import classify, clean
 from boilerstrip.features import DENSE_NAMES, extract
 from boilerstrip.model import MODEL_FILENAME, Model
 from boilerstrip.segment import segment
-from boilerstrip.smooth import KIND_VOTE
+from boilerstrip.smooth import BODY_THRESHOLD, KIND_VOTE
 from boilerstrip.types import Document, Kind, Label
 
 DATA = Path(__file__).parent / "data"
@@ -163,11 +163,13 @@ def test_model_card_scores_each_body_threshold(trained: tuple[Path, Path]) -> No
     order = ["argmax", *(f"{t:g}" for t in train.BODY_THRESHOLDS_COMPARED)]
     assert sorted(by_threshold) == sorted(order)
     assert all(set(scores) == {"lxml:f1"} for scores in by_threshold.values())
-    # The report's page scores are the argmax's (clean's rule while BODY_THRESHOLD is None).
-    assert by_threshold["argmax"]["lxml:f1"] == report["cv"]["page_scores"]["lxml:f1"]
+    # The report's page scores are those of the threshold clean uses.
+    assert BODY_THRESHOLD is not None
+    used = f"{BODY_THRESHOLD:g}"
+    assert by_threshold[used]["lxml:f1"] == report["cv"]["page_scores"]["lxml:f1"]
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     scores = "; ".join(f"{k} lxml {by_threshold[k]['lxml:f1']}" for k in order)
-    assert f"`clean` uses the argmax: {scores}." in card
+    assert f"`clean` uses {used}: {scores}." in card
 
 
 def test_training_report_lists_the_train_sets_only(trained: tuple[Path, Path]) -> None:
@@ -430,6 +432,7 @@ def test_augment_and_insert_noise_are_deterministic(data_dir: Path) -> None:
             lambda e, s: train.insert_appeal(e, appeals, seed=s),
             lambda e, _s: train.body_only(e),
             lambda e, s: train.crop(e, seed=s),
+            lambda e, s: train.miniature(e, seed=s),
             lambda e, s: train.cipher(e, seed=s),
         ):
             check_variant(ex, make)
@@ -786,6 +789,60 @@ def _labelled(example: train.Example) -> list[tuple[str, Label]]:
     return [(b.text, lab) for b, lab in zip(example.doc.blocks, example.labels, strict=True)]
 
 
+CLOSING_CASES = [
+    # (last body paragraph, its closing sentence on a line of its own, or None)
+    (
+        "Ministers met on Thursday. Mr. Shoigu spoke first. The rest, he said, "
+        "targeted \u2018moderate opposition groups\u2019.",
+        "The rest, he said, targeted \u2018moderate opposition groups\u2019.",
+    ),
+    ("Die Sitzung dauerte lange. Er traf Dr. Weber.", "Er traf Dr. Weber."),
+    (
+        "It rained all day. \u201cWe stayed home,\u201d she said.",
+        "\u201cWe stayed home,\u201d she said.",
+    ),
+    ("Prices rose by 3.5 per cent in the U.S. last year.", None),
+    ("One sentence only, and a long one at that, which ends here.", None),
+    (
+        "It rained. Then it rained again and again for a long while.",
+        "Then it rained again and again for a long while.",
+    ),
+    (
+        "Short one first. Then a closing sentence that runs on for far too many words "
+        "to count as a short closing line.",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("paragraph", "closing"), CLOSING_CASES)
+def test_split_closing_puts_a_short_last_sentence_of_the_body_on_its_own_line(
+    paragraph: str, closing: str | None
+) -> None:
+    text = (
+        f"Menu\nA headline\nThe first paragraph of the story is here.\n{paragraph}\nShare\nComments"
+    )
+    labels = (Label.NOISE, Label.TITLE, Label.BODY, Label.BODY, Label.NOISE, Label.NOISE)
+    gold = f"The first paragraph of the story is here.\n{paragraph}"
+    example = train.Example("set/p1", "site", "lxml", segment(text), labels, gold=gold)
+    copy = train.split_closing(example, seed=0)
+    if closing is None:
+        assert copy is None
+        return
+    assert copy is not None
+    assert copy.source == "lxml+closing"
+    head = paragraph[: -len(closing)].rstrip()
+    assert _labelled(copy) == [
+        ("Menu", Label.NOISE),
+        ("A headline", Label.TITLE),
+        ("The first paragraph of the story is here.", Label.BODY),
+        (head, Label.BODY),
+        (closing, Label.BODY),
+        ("Share", Label.NOISE),
+        ("Comments", Label.NOISE),
+    ]
+
+
 def test_sentence_case_titles_lower_cases_the_headline_s_common_words_only() -> None:
     text = (
         "Home | News\n"
@@ -824,6 +881,35 @@ def test_crop_keeps_a_run_of_consecutive_blocks_with_a_body_block_and_their_labe
         assert starts, window
         assert any(lab is Label.BODY for _, lab in window)
         sizes.add(len(window))
+    assert len(sizes) > 1
+
+
+def test_miniature_keeps_titles_a_body_run_and_some_noise_on_each_side_in_page_order(
+    data_dir: Path,
+) -> None:
+    sizes = set()
+    for ex, copy in _copies_made(data_dir, train.miniature, 6):
+        assert copy.source == ex.source + "+mini"
+        pairs = _labelled(ex)
+        kept = _labelled(copy)
+        # A subsequence of the page: every kept block, with its label, in page order.
+        at = 0
+        for pair in kept:
+            at = pairs.index(pair, at) + 1
+        body = [k for k, (_, lab) in enumerate(kept) if lab is Label.BODY]
+        page_body = [pair for pair in pairs if pair[1] is Label.BODY]
+        run = [kept[k] for k in range(body[0], body[-1] + 1)]
+        assert run == [kept[k] for k in body], "the body blocks are one run"
+        starts = [i for i in range(len(page_body)) if page_body[i : i + len(run)] == run]
+        assert starts, "consecutive body blocks of the page"
+        assert any(lab is Label.NOISE for _, lab in kept)
+        assert [p for p in pairs if p[1] is Label.TITLE] == [p for p in kept if p[1] is Label.TITLE]
+        noise_before = sum(1 for _, lab in kept[: body[0]] if lab is Label.NOISE)
+        noise_after = sum(1 for _, lab in kept[body[-1] + 1 :] if lab is Label.NOISE)
+        assert noise_before <= train.MINI_NOISE_UNITS * 4
+        assert noise_after <= train.MINI_NOISE_UNITS * 4
+        assert len(kept) < len(pairs)
+        sizes.add(len(kept))
     assert len(sizes) > 1
 
 
