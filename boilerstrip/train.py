@@ -954,8 +954,8 @@ _SENTENCE_GAP = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]{0,3}\s+")
 def split_closing(example: Example, *, seed: int) -> Example | None:
     """A copy of ``example`` whose last body paragraph ends in a sentence on its own line.
 
-    Many articles end on a short sentence in a paragraph of its own ("The rest,
-    he said, targeted moderate groups."), right above the share bar and the
+    Many articles end on a short sentence in a paragraph of its own ("The vote,
+    she said, is due in March."), right above the share bar and the
     comment prompt. The TRAIN pages seldom do, and what their gold keeps
     there is mostly contact lines and sign-offs, so without these copies the
     context stage learns that a short block between the body and the footer

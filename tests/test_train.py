@@ -792,9 +792,9 @@ def _labelled(example: train.Example) -> list[tuple[str, Label]]:
 CLOSING_CASES = [
     # (last body paragraph, its closing sentence on a line of its own, or None)
     (
-        "Ministers met on Thursday. Mr. Shoigu spoke first. The rest, he said, "
-        "targeted \u2018moderate opposition groups\u2019.",
-        "The rest, he said, targeted \u2018moderate opposition groups\u2019.",
+        "The council met on Monday. Mr. Hale spoke first. The vote, she said, "
+        "is due in \u2018early spring\u2019.",
+        "The vote, she said, is due in \u2018early spring\u2019.",
     ),
     ("Die Sitzung dauerte lange. Er traf Dr. Weber.", "Er traf Dr. Weber."),
     (
