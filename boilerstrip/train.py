@@ -946,7 +946,7 @@ def miniature(example: Example, *, seed: int) -> Example | None:
     )
 
 
-_OPENING_QUOTES = "\"'\u201c\u2018\u00ab"
+_OPENING_QUOTES = "\"'\u201c\u2018\u201e\u201a\u00ab\u2039\u300c\u300e("
 
 _SENTENCE_GAP = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]{0,3}\s+")
 

@@ -796,6 +796,10 @@ CLOSING_CASES = [
         "is due in \u2018early spring\u2019.",
         "The vote, she said, is due in \u2018early spring\u2019.",
     ),
+    (
+        "Die Sitzung dauerte lange. \u201eWir sind bereit\u201c, sagte er.",
+        "\u201eWir sind bereit\u201c, sagte er.",
+    ),
     ("Die Sitzung dauerte lange. Er traf Dr. Weber.", "Er traf Dr. Weber."),
     (
         "It rained all day. \u201cWe stayed home,\u201d she said.",
