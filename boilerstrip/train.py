@@ -876,7 +876,7 @@ def crop(example: Example, *, seed: int) -> Example | None:
     """
     rng = random.Random(_seed_for(example.page_id, example.source, "crop", str(seed)))
     blocks = example.doc.blocks
-    unit_starts = [i for i, b in enumerate(blocks) if i == 0 or b.unit != blocks[i - 1].unit]
+    unit_starts = _unit_starts(blocks)
     body_units = [k for k, i in enumerate(unit_starts) if example.labels[i] is Label.BODY]
     if len(unit_starts) < 2 or not body_units:
         return None
@@ -915,7 +915,7 @@ def miniature(example: Example, *, seed: int) -> Example | None:
     """
     rng = random.Random(_seed_for(example.page_id, example.source, "mini", str(seed)))
     blocks = example.doc.blocks
-    unit_starts = [i for i, b in enumerate(blocks) if i == 0 or b.unit != blocks[i - 1].unit]
+    unit_starts = _unit_starts(blocks)
     unit_ends = [*unit_starts[1:], len(blocks)]
     labels = [example.labels[i] for i in unit_starts]
     body_units = [k for k, lab in enumerate(labels) if lab is Label.BODY]
@@ -984,10 +984,14 @@ def split_closing(example: Example, *, seed: int) -> Example | None:
             cut = match
     if cut is None:
         return None
-    pieces = [(unit[: cut.start() + len(cut.group().rstrip())], Label.BODY)]
-    pieces.append((unit[cut.end() :], Label.BODY))
-    units = [*units[:last], *pieces, *units[last + 1 :]]
+    head = (unit[: cut.start() + len(cut.group().rstrip())], Label.BODY)
+    units = [*units[:last], head, (unit[cut.end() :], Label.BODY), *units[last + 1 :]]
     return _relabel(example, "\n".join(u for u, _ in units), units, "+closing")
+
+
+def _unit_starts(blocks: Sequence[Block]) -> list[int]:
+    """Index of the first block of each unit of ``blocks``, in order."""
+    return [i for i, b in enumerate(blocks) if i == 0 or b.unit != blocks[i - 1].unit]
 
 
 def _unit_spans(blocks: Sequence[Block], lo: int, hi: int) -> Iterator[tuple[int, int]]:
@@ -1666,7 +1670,15 @@ def _cv_report(
     fn = int(((pred != body) & (y == body)).sum())
     precision = tp / max(tp + fp, 1)
     recall = tp / max(tp + fn, 1)
-    page_scores = _page_scores(examples[:n_original], matrix, pred)
+    originals = examples[:n_original]
+    page_scores = _page_scores(originals, matrix, pred)
+
+    def body_from(threshold: float | None) -> dict[str, float]:
+        if threshold == BODY_THRESHOLD:
+            return _f1_only(page_scores)
+        labels = decide_labels(final, body_threshold=threshold)
+        return _f1_only(_page_scores(originals, matrix, labels))
+
     return CvReport(
         block_accuracy=round(float((pred == y).mean()), 4),
         body_precision=round(precision, 4),
@@ -1678,28 +1690,18 @@ def _cv_report(
         n_texts=n_original,
         title_f1_by_threshold=_title_f1_by_threshold(final, y),
         page_f1_by_body_threshold={
-            "argmax" if threshold is None else f"{threshold:g}": {
-                key: value
-                for key, value in _page_scores(
-                    examples[:n_original],
-                    matrix,
-                    decide_labels(final, body_threshold=threshold),
-                ).items()
-                if key.endswith(":f1")
-            }
+            "argmax" if threshold is None else f"{threshold:g}": body_from(threshold)
             for threshold in (None, *BODY_THRESHOLDS_COMPARED)
         },
         member_page_f1=[
-            {
-                key: value
-                for key, value in _page_scores(
-                    examples[:n_original], matrix, decide_labels(member)
-                ).items()
-                if key.endswith(":f1")
-            }
-            for member in members
+            _f1_only(_page_scores(originals, matrix, decide_labels(member))) for member in members
         ],
     )
+
+
+def _f1_only(page_scores: Mapping[str, float]) -> dict[str, float]:
+    """The ``SOURCE:f1`` entries of :func:`_page_scores`' result."""
+    return {key: value for key, value in page_scores.items() if key.endswith(":f1")}
 
 
 def _page_scores(
