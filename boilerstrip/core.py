@@ -21,10 +21,10 @@ import numpy.typing as npt
 
 from boilerstrip.arrays import Pages
 from boilerstrip.batch import one_blas_thread, parallel_map, resolve_n_jobs
-from boilerstrip.features import Features, IntArray, extract_pages
+from boilerstrip.features import Features, extract_pages
 from boilerstrip.model import LABELS, FloatArray, Model, default_model
 from boilerstrip.segment import as_document, assemble, cut, segment
-from boilerstrip.smooth import context_inputs, decide_labels, smooth_kinds
+from boilerstrip.smooth import context_inputs, label_blocks, smooth_kinds
 from boilerstrip.types import Block, Decision, Document, Kind, Label, Spans
 
 DEFAULT_BATCH_SIZE = 64
@@ -61,9 +61,6 @@ WINDOW_MARGIN = 32
 """Blocks of context on each side of a window, classified but not kept from it:
 more than the reach of the neighbour features and of the context stage."""
 
-NO_KIND = -1
-"""Kind index of a block that is not noise."""
-
 BATCH_CHARS = 128_000
 """:func:`clean_batch` classifies documents together up to about this many
 characters at a time: a 10 KB page then shares the fixed cost of the numpy
@@ -72,25 +69,30 @@ of a batch stays under 20 MB (about 12 MB at its peak, as traced by
 tracemalloc, for 131,000 characters of benchmark pages)."""
 
 
-def _predict(doc: Document, model: Model, *, kinds: bool) -> tuple[FloatArray, IntArray]:
-    """Final P(label) of every block, and its kind index (or :data:`NO_KIND`).
-
-    Kinds are named only when ``kinds`` is true, and only for noise blocks.
-    """
+def _predict(doc: Document, model: Model, *, kinds: bool) -> tuple[FloatArray, FloatArray]:
+    """Final P(label) of every block, and its kind scores (one column for each
+    of the model's kinds; an empty matrix unless ``kinds``)."""
     n = len(doc.blocks)
     final = np.zeros((n, len(LABELS)))
-    kind_index = np.full(n, NO_KIND, dtype=np.int64)
+    kind_scores = np.zeros((n if kinds else 0, len(model.kind_labels)))
     for lo, keep_lo, keep_hi, hi in _windows(doc):
         window = doc if (lo, hi) == (0, n) else _sub_document(doc, lo, hi)
         probs, features, _ = _probabilities([window], model)
         inner = slice(keep_lo - lo, keep_hi - lo)
         final[keep_lo:keep_hi] = probs[inner]
         if kinds:
-            noise = np.flatnonzero(decide_labels(probs[inner]) == LABELS.index(Label.NOISE))
-            if noise.size:
-                subset = features.subset(noise + (keep_lo - lo))
-                kind_index[keep_lo + noise] = smooth_kinds(model.kind_scores(subset), noise)
-    return final, kind_index
+            whole = (keep_lo, keep_hi) == (lo, hi)
+            subset = features if whole else features.subset(np.arange(inner.start, inner.stop))
+            kind_scores[keep_lo:keep_hi] = model.kind_scores(subset)
+    return final, kind_scores
+
+
+def block_chars(doc: Document | Spans) -> FloatArray:
+    """The length in characters of each block of ``doc``: the weights of
+    :func:`~boilerstrip.smooth.core_mask`."""
+    if isinstance(doc, Spans):
+        return np.fromiter(map(len, doc.texts), dtype=np.float64, count=len(doc.texts))
+    return np.array([b.end - b.start for b in doc.blocks], dtype=np.float64)
 
 
 def _probabilities(
@@ -146,8 +148,11 @@ def decide(doc: Document, model: Model) -> list[Decision]:
     if not doc.blocks:
         return []
     with one_blas_thread():
-        final, kind_index = _predict(doc, model, kinds=True)
-    best = decide_labels(final)
+        final, kind_scores = _predict(doc, model, kinds=True)
+    best = label_blocks(final, block_chars(doc))
+    noise = np.flatnonzero(best == LABELS.index(Label.NOISE))
+    kind_index = np.zeros(len(doc.blocks), dtype=np.int64)
+    kind_index[noise] = smooth_kinds(kind_scores[noise], noise)
     decisions: list[Decision] = []
     for i, block in enumerate(doc.blocks):
         label = LABELS[int(best[i])]
@@ -252,7 +257,8 @@ def _clean_all(texts: Sequence[str], *, keep_title: bool, model: Model) -> list[
             if len(text) > WINDOW_CHARS:
                 doc = as_document(blocks) if isinstance(blocks, Spans) else blocks
                 final, _ = _predict(doc, model, kinds=False)
-                out[i] = assemble(doc, _kept(final, keep_title=keep_title).tolist())
+                kept = _kept(final, block_chars(doc), keep_title=keep_title)
+                out[i] = assemble(doc, kept.tolist())
                 continue
             if group and chars + len(text) > BATCH_CHARS:
                 _clean_group(group, out, keep_title=keep_title, model=model)
@@ -273,8 +279,10 @@ def _clean_group(
 ) -> None:
     """Classify the documents of ``group`` at once; put the cleaned text of the
     document at position ``i`` of the input in ``out[i]``."""
-    final, _, pages = _probabilities([doc for _, doc in group], model)
-    keep = _kept(final, keep_title=keep_title).tolist()
+    docs = [doc for _, doc in group]
+    final, _, pages = _probabilities(docs, model)
+    weights = np.concatenate([block_chars(doc) for doc in docs])
+    keep = _kept(final, weights, pages=pages, keep_title=keep_title).tolist()
     for (i, doc), lo, size in zip(group, pages.first.tolist(), pages.sizes.tolist(), strict=True):
         kept = keep[lo : lo + size]
         if isinstance(doc, Spans):
@@ -283,9 +291,11 @@ def _clean_group(
             out[i] = assemble(doc, kept)
 
 
-def _kept(final: FloatArray, *, keep_title: bool) -> npt.NDArray[np.bool_]:
-    """Which blocks ``clean`` keeps, from their final probabilities."""
-    best = decide_labels(final)
+def _kept(
+    final: FloatArray, weights: FloatArray, *, pages: Pages | None = None, keep_title: bool
+) -> npt.NDArray[np.bool_]:
+    """Which blocks ``clean`` keeps, from their final probabilities and lengths."""
+    best = label_blocks(final, weights, pages=pages)
     keep: npt.NDArray[np.bool_] = best == LABELS.index(Label.BODY)
     if keep_title:
         keep |= best == LABELS.index(Label.TITLE)

@@ -14,6 +14,14 @@ the short widgets. Its score weighs what such a block says rather than its
 shape, which is that of a body paragraph, and the second stage sees it for
 every neighbour.
 
+Last, each page's *core* is found (:func:`core_mask`): the run of consecutive
+blocks that holds the most likely body, each block counting its length times
+how far its body probability lies above :data:`CORE_FLOOR`. Inside the core a
+block is body from :data:`BODY_THRESHOLD` on; outside it, only from
+:data:`OUTSIDE_THRESHOLD` on (:func:`label_blocks`). An article is one stretch
+of text, and what reads like body away from it (teasers under the footer, a
+sidebar, reader comments after a row of widgets) mostly is not.
+
 Example:
     >>> import numpy as np
     >>> probs = np.array([[0.1, 0.1, 0.7, 0.1], [0.9, 0.05, 0.03, 0.02], [0.2, 0.0, 0.1, 0.7]])
@@ -166,17 +174,62 @@ now 0.25 gives the best title F1 (0.501, against 0.485 without a title threshold
 and 0.497 for 0.3)."""
 
 
-BODY_THRESHOLD: float | None = 0.45
-"""A block is body when its final body probability is at least this (then, as
-the most likely label, it may still give way to title); ``None``: body only as
-the most likely label. The training's grouped cross-validation compares
-thresholds (``models/MODEL_CARD.md``): for the model shipped now 0.35, 0.4 and
-0.45 all score above the argmax (0.45: 0.8318 / 0.8276 / 0.8139 page F1 on
-inscriptis / lxml / resiliparse text, against 0.8294 / 0.8255 / 0.8123). Of
-the three, 0.45 keeps the bundled example's body whole and gets the most
-hand-written clean cases right with the fewest lines kept that are not body;
-0.35 and 0.4 score up to 0.2 points higher in the cross-validation
-(``benchmarks/EXPERIMENTS.md``)."""
+BODY_THRESHOLD: float | None = 0.25
+"""Inside the page's core (:func:`core_mask`), a block is body when its final body
+probability is at least this (then, as the most likely label, it may still give
+way to title); ``None``: body only as the most likely label. Outside the core
+a block needs :data:`OUTSIDE_THRESHOLD`. The training's grouped
+cross-validation compares thresholds (``models/MODEL_CARD.md``)."""
+
+OUTSIDE_THRESHOLD: float | None = 0.8
+"""Outside the page's core (:func:`core_mask`), a block is body only when its
+final body probability is at least this: related-story teasers, sidebars,
+listings and reader comments that read like body, away from the article,
+must be sure to be kept. ``None``: the same rule inside and out."""
+
+CORE_FLOOR = 0.45
+"""A block adds ``chars * (P(body) - CORE_FLOOR)`` to a run of blocks: the core
+of a page is the run with the largest sum (see :func:`core_mask`)."""
+
+
+def core_mask(
+    body: FloatArray,
+    weights: FloatArray,
+    *,
+    pages: Pages | None = None,
+    floor: float = CORE_FLOOR,
+) -> npt.NDArray[np.bool_]:
+    """Which blocks lie in their page's core: the run of consecutive blocks with
+    the largest sum of ``weights * (body - floor)`` (``weights``: each block's
+    length in characters). An article is one stretch of text; what reads like
+    body elsewhere on the page (teasers, a sidebar, comments after a gap of
+    widgets) mostly is not. A page whose every run has a sum of 0 or less has
+    no core. ``pages`` as for :func:`context_inputs`.
+
+    >>> core_mask(np.array([0.9, 0.1, 0.8, 0.9, 0.1, 0.1, 0.1, 0.6]),
+    ...           np.array([50.0, 10, 80, 90, 20, 20, 20, 40])).tolist()
+    [True, True, True, True, False, False, False, False]
+    >>> core_mask(np.array([0.2, 0.1]), np.array([30.0, 30.0])).tolist()
+    [False, False]
+    """
+    n = body.shape[0]
+    inside = np.zeros(n, dtype=bool)
+    gain = weights * (body - floor)
+    if pages is None:
+        pages = Pages.single(n)
+    for lo, size in zip(pages.first.tolist(), pages.sizes.tolist(), strict=True):
+        if size == 0:
+            continue
+        ends = np.cumsum(gain[lo : lo + size])
+        starts = np.concatenate(([0.0], ends[:-1]))  # the sum before each block
+        # The best run ending at block j starts after the lowest sum before it.
+        totals = ends - np.minimum.accumulate(starts)
+        last = int(np.argmax(totals))
+        if totals[last] <= 0:
+            continue
+        first = int(np.argmin(starts[: last + 1]))
+        inside[lo + first : lo + last + 1] = True
+    return inside
 
 
 def decide_labels(
@@ -184,26 +237,50 @@ def decide_labels(
     *,
     title_threshold: float | None = TITLE_THRESHOLD,
     body_threshold: float | None = BODY_THRESHOLD,
+    core: npt.NDArray[np.bool_] | None = None,
+    outside_threshold: float | None = OUTSIDE_THRESHOLD,
 ) -> npt.NDArray[np.int64]:
     """The label index of each block (columns of the labels: body, title, noise)
     from its final probabilities: the most likely label, except that body gives
     way to title from ``title_threshold`` on (``None``: the most likely label).
     With a ``body_threshold``, a block is body when its body probability reaches
-    it, and otherwise the likelier of title and noise.
+    it, and otherwise the likelier of title and noise. With ``core`` (see
+    :func:`core_mask`), a block outside the core is body only from
+    ``outside_threshold`` on.
 
-    >>> decide_labels(np.array([[0.6, 0.3, 0.1], [0.8, 0.2, 0.0], [0.3, 0.2, 0.5]])).tolist()
+    >>> decide_labels(np.array([[0.6, 0.3, 0.1], [0.8, 0.2, 0.0], [0.3, 0.2, 0.5]]),
+    ...               body_threshold=None).tolist()
     [1, 0, 2]
-    >>> final = np.array([[0.45, 0.05, 0.5], [0.7, 0.0, 0.3], [0.4, 0.35, 0.25]])
+    >>> final = np.array([[0.45, 0.05, 0.5], [0.7, 0.0, 0.3], [0.3, 0.35, 0.35]])
     >>> decide_labels(final, body_threshold=0.45).tolist()
-    [0, 0, 1]
+    [0, 0, 2]
+    >>> final = np.array([[0.3, 0.0, 0.7], [0.7, 0.0, 0.3], [0.7, 0.0, 0.3]])
+    >>> decide_labels(final, core=np.array([True, True, False])).tolist()
+    [0, 0, 2]
     """
     best: npt.NDArray[np.int64] = final.argmax(axis=1)
+    rest = np.where(final[:, 1] > final[:, 2], 1, 2)
     if body_threshold is not None:
-        rest = np.where(final[:, 1] > final[:, 2], 1, 2)
         best = np.where(final[:, 0] >= body_threshold, 0, rest).astype(np.int64)
+    if core is not None and outside_threshold is not None:
+        doubtful = (best == 0) & ~core & (final[:, 0] < outside_threshold)
+        best = np.where(doubtful, rest, best).astype(np.int64)
     if title_threshold is not None:
         best[(best == 0) & (final[:, 1] >= title_threshold)] = 1
     return best
+
+
+def label_blocks(
+    final: FloatArray, weights: FloatArray, *, pages: Pages | None = None
+) -> npt.NDArray[np.int64]:
+    """:func:`decide_labels` with each page's core: what ``clean`` and ``classify``
+    decide. ``weights`` are the blocks' lengths in characters.
+
+    >>> final = np.array([[0.9, 0.0, 0.1], [0.1, 0.0, 0.9], [0.7, 0.0, 0.3]])
+    >>> label_blocks(final, np.array([300.0, 200.0, 50.0])).tolist()
+    [0, 2, 2]
+    """
+    return decide_labels(final, core=core_mask(final[:, 0], weights, pages=pages))
 
 
 def as_labels(probs: FloatArray) -> FloatArray:

@@ -47,6 +47,8 @@ import numpy as np
 import numpy.typing as npt
 
 from boilerstrip.align import align_labels
+from boilerstrip.arrays import Pages
+from boilerstrip.core import block_chars
 from boilerstrip.features import (
     DENSE_NAMES,
     HASH_BITS,
@@ -75,14 +77,18 @@ from boilerstrip.model import (
 from boilerstrip.segment import assemble, segment
 from boilerstrip.smooth import (
     BODY_THRESHOLD,
+    CORE_FLOOR,
     FIRST_STAGE_CLASSES,
     KIND_VOTE,
     NEIGHBOUR_CUES,
+    OUTSIDE_THRESHOLD,
     PROSE_NOISE,
     TITLE_THRESHOLD,
     as_labels,
     context_inputs,
+    core_mask,
     decide_labels,
+    label_blocks,
     smooth_kinds,
 )
 from boilerstrip.types import NOISE_KINDS, Block, Document, Kind, Label
@@ -1416,9 +1422,17 @@ class CvReport:
     """Title F1 of the blocks when body gives way to title at each threshold
     (see :data:`~boilerstrip.smooth.TITLE_THRESHOLD`), and with none ("argmax")."""
     page_f1_by_body_threshold: dict[str, dict[str, float]] = field(default_factory=dict)
-    """Page 4-shingle F1 by converter when a block is body from each compared
-    threshold of its body probability on (see :data:`~boilerstrip.smooth.BODY_THRESHOLD`),
-    and as the most likely label ("argmax")."""
+    """Page 4-shingle F1 by converter when a block in its page's core is body from
+    each compared threshold of its body probability on (see
+    :data:`~boilerstrip.smooth.BODY_THRESHOLD`), and as the most likely label
+    ("argmax"); outside the core, from :data:`~boilerstrip.smooth.OUTSIDE_THRESHOLD` on."""
+    page_f1_by_core_rule: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Page 4-shingle F1 by converter for each compared floor of the core
+    (:data:`~boilerstrip.smooth.CORE_FLOOR`) and threshold outside it
+    (:data:`~boilerstrip.smooth.OUTSIDE_THRESHOLD`), keyed ``"FLOOR/OUTSIDE"``."""
+    page_f1_without_core: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Page 4-shingle F1 by converter with one threshold for every block, the core
+    not looked at (the rule before :func:`~boilerstrip.smooth.core_mask`)."""
     member_page_f1: list[dict[str, float]] = field(default_factory=list)
     """Page 4-shingle F1 by converter of each context network of the committee
     alone (seeds ``seed``, ``seed + 1``, ...); ``page_scores`` are the committee's."""
@@ -1663,7 +1677,10 @@ def _cv_report(
     n_original: int,
     members: Sequence[FloatArray] = (),
 ) -> CvReport:
-    pred = decide_labels(final)
+    pages = Pages.of_sizes([b - a for a, b in matrix.doc_slices])
+    weights = np.concatenate([block_chars(ex.doc) for ex in examples])
+    core = core_mask(final[:, 0], weights, pages=pages)
+    pred = decide_labels(final, core=core)
     body = LABELS.index(Label.BODY)
     tp = int(((pred == body) & (y == body)).sum())
     fp = int(((pred == body) & (y != body)).sum())
@@ -1676,7 +1693,14 @@ def _cv_report(
     def body_from(threshold: float | None) -> dict[str, float]:
         if threshold == BODY_THRESHOLD:
             return _f1_only(page_scores)
-        labels = decide_labels(final, body_threshold=threshold)
+        labels = decide_labels(final, body_threshold=threshold, core=core)
+        return _f1_only(_page_scores(originals, matrix, labels))
+
+    def core_rule(floor: float, outside: float) -> dict[str, float]:
+        if (floor, outside) == (CORE_FLOOR, OUTSIDE_THRESHOLD):
+            return _f1_only(page_scores)
+        its_core = core_mask(final[:, 0], weights, pages=pages, floor=floor)
+        labels = decide_labels(final, core=its_core, outside_threshold=outside)
         return _f1_only(_page_scores(originals, matrix, labels))
 
     return CvReport(
@@ -1688,13 +1712,25 @@ def _cv_report(
         page_scores=page_scores,
         n_blocks=len(y),
         n_texts=n_original,
-        title_f1_by_threshold=_title_f1_by_threshold(final, y),
+        title_f1_by_threshold=_title_f1_by_threshold(final, y, core=core),
         page_f1_by_body_threshold={
             "argmax" if threshold is None else f"{threshold:g}": body_from(threshold)
             for threshold in (None, *BODY_THRESHOLDS_COMPARED)
         },
+        page_f1_by_core_rule={
+            f"{floor:g}/{outside:g}": core_rule(floor, outside)
+            for floor in CORE_FLOORS_COMPARED
+            for outside in OUTSIDE_THRESHOLDS_COMPARED
+        },
+        page_f1_without_core={
+            f"{threshold:g}": _f1_only(
+                _page_scores(originals, matrix, decide_labels(final, body_threshold=threshold))
+            )
+            for threshold in THRESHOLDS_WITHOUT_CORE
+        },
         member_page_f1=[
-            _f1_only(_page_scores(originals, matrix, decide_labels(member))) for member in members
+            _f1_only(_page_scores(originals, matrix, label_blocks(member, weights, pages=pages)))
+            for member in members
         ],
     )
 
@@ -1731,14 +1767,26 @@ def _page_scores(
     return page_scores
 
 
-BODY_THRESHOLDS_COMPARED = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+BODY_THRESHOLDS_COMPARED = (0.15, 0.2, 0.25, 0.3, 0.35, 0.45)
 """Thresholds of :data:`~boilerstrip.smooth.BODY_THRESHOLD` the CV report compares."""
+
+CORE_FLOORS_COMPARED = (0.35, 0.45, 0.55)
+"""Floors of :data:`~boilerstrip.smooth.CORE_FLOOR` the CV report compares."""
+
+OUTSIDE_THRESHOLDS_COMPARED = (0.7, 0.8, 0.9)
+"""Thresholds of :data:`~boilerstrip.smooth.OUTSIDE_THRESHOLD` the CV report compares."""
+
+THRESHOLDS_WITHOUT_CORE = (0.35, 0.45)
+"""Single body thresholds (the core not looked at) the CV report scores beside
+the core's rule: 0.45 was ``clean``'s rule before the core."""
 
 TITLE_THRESHOLDS_COMPARED = (0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1)
 """Thresholds of :data:`~boilerstrip.smooth.TITLE_THRESHOLD` the CV report compares."""
 
 
-def _title_f1_by_threshold(final: FloatArray, y: npt.NDArray[np.int64]) -> dict[str, float]:
+def _title_f1_by_threshold(
+    final: FloatArray, y: npt.NDArray[np.int64], *, core: npt.NDArray[np.bool_] | None = None
+) -> dict[str, float]:
     """Title F1 of the blocks for the plain argmax and for each compared threshold.
 
     >>> final = np.array([[0.7, 0.3, 0.0], [0.9, 0.1, 0.0], [0.1, 0.1, 0.8]])
@@ -1748,7 +1796,7 @@ def _title_f1_by_threshold(final: FloatArray, y: npt.NDArray[np.int64]) -> dict[
     title = LABELS.index(Label.TITLE)
     scores: dict[str, float] = {}
     for threshold in (None, *TITLE_THRESHOLDS_COMPARED):
-        pred = decide_labels(final, title_threshold=threshold)
+        pred = decide_labels(final, title_threshold=threshold, core=core)
         tp = int(((pred == title) & (y == title)).sum())
         predicted, actual = int((pred == title).sum()), int((y == title).sum())
         f1 = 2 * tp / max(predicted + actual, 1)
@@ -2028,13 +2076,22 @@ def noise_blocks_of(
         feats = extract(doc, vocabulary=vocabulary)
         first = blocks.probabilities(feats.dense, feats)
         final = context.probabilities(context_inputs(first, feats.dense, feats.words))
-        is_noise: npt.NDArray[np.bool_] = decide_labels(final) == LABELS.index(Label.NOISE)
+        labels = label_blocks(final, block_chars(doc))
+        is_noise: npt.NDArray[np.bool_] = labels == LABELS.index(Label.NOISE)
         return is_noise
 
     return noise
 
 
 # --------------------------------------------------------------------------- card and CLI
+
+
+def _threshold_scores(by_threshold: Mapping[str, Mapping[str, float]]) -> str:
+    """``"0.25 inscriptis 0.84, lxml 0.83; 0.3 ..."``: page F1 by threshold and converter."""
+    return "; ".join(
+        f"{threshold} " + ", ".join(f"{k.split(':')[0]} {v}" for k, v in sorted(scores.items()))
+        for threshold, scores in by_threshold.items()
+    )
 
 
 def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, command: str) -> None:
@@ -2153,14 +2210,27 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
     if cv.get("page_f1_by_body_threshold"):
         lines += [
             "",
-            "Page 4-shingle F1 when a block is body from a threshold of its body probability "
-            "on, and as the most likely label (argmax); `clean` uses "
+            "Page 4-shingle F1 when a block in its page's core (the run of blocks with the "
+            f"largest sum of characters times P(body) - {CORE_FLOOR}) is body from a threshold "
+            "of its body probability on, or as the most likely label (argmax), and a block "
+            f"outside the core from {OUTSIDE_THRESHOLD} on; `clean` uses "
             f"{'the argmax' if BODY_THRESHOLD is None else BODY_THRESHOLD}: "
-            + "; ".join(
-                f"{threshold} "
-                + ", ".join(f"{k.split(':')[0]} {v}" for k, v in sorted(scores.items()))
-                for threshold, scores in cv["page_f1_by_body_threshold"].items()
-            )
+            + _threshold_scores(cv["page_f1_by_body_threshold"])
+            + ".",
+        ]
+    if cv.get("page_f1_by_core_rule"):
+        lines += [
+            "",
+            "The same by the core's floor and the threshold outside it (`FLOOR/OUTSIDE`; "
+            f"`clean` uses {CORE_FLOOR:g}/{OUTSIDE_THRESHOLD:g}, and {BODY_THRESHOLD} inside): "
+            + _threshold_scores(cv["page_f1_by_core_rule"])
+            + ".",
+        ]
+    if cv.get("page_f1_without_core"):
+        lines += [
+            "",
+            "The same with one threshold for every block, the core not looked at: "
+            + _threshold_scores(cv["page_f1_without_core"])
             + ".",
         ]
     if cv.get("title_f1_by_threshold"):

@@ -46,8 +46,12 @@ def pytest_configure(config: pytest.Config) -> None:
 def toy_model() -> Model:
     """A model whose body score is ``2 * log(1 + words) + 3 * ends_terminal - 7.35``.
 
-    Against a noise score of 0, at the body threshold of ``clean`` (0.45), that
-    keeps seven or more words ending in a stop, or 33 or more words without one.
+    Against a noise score of 0, its body probability reaches 0.45 (the floor of
+    a page's core, :data:`~boilerstrip.smooth.CORE_FLOOR`) from seven words
+    ending in a stop on, or 33 words without one: such blocks make the core.
+    Inside the core ``clean`` keeps a block from 0.25 on (three words and a
+    stop, or 17 words); the toy's body probability stays under 0.66, so it
+    keeps nothing outside the core (that takes 0.8).
 
     The block stage never predicts prose noise (its score is -30). The context
     network passes the first stage's body and title log-odds of the block

@@ -241,6 +241,25 @@ def test_offsets_point_into_the_input(toy: Model) -> None:
             assert d.text == d.text.strip() != ""
 
 
+def test_body_away_from_the_article_must_be_sure(toy: Model) -> None:
+    """A short line inside the article is kept; a paragraph past the footer's
+    widgets, as likely body as the article's own, is not (the toy model is never
+    sure enough)."""
+    lines = [
+        SENTENCE,
+        "Photo by the city.",
+        "It will reopen in May, the mayor said at the meeting.",
+        "Home | News | Sport",
+        "Contact | About | Jobs",
+        "Terms | Privacy | Cookies",
+        "Also read: the city will open a new swimming pool by the park in June.",
+    ]
+    assert clean("\n".join(lines), model=toy) == "\n".join(lines[:3])
+    alone = [SENTENCE, *lines[3:6], lines[6]]
+    assert clean("\n".join(lines[6:]), model=toy) == lines[6]
+    assert clean("\n".join(alone), model=toy) == SENTENCE
+
+
 def test_glued_sentences_are_split_and_the_appeal_dropped(toy: Model) -> None:
     decisions = classify(INPUTS["glued"], model=toy)
     assert [d.text for d in decisions] == ["Your support makes all the difference.", SENTENCE]

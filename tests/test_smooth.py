@@ -19,6 +19,8 @@ from boilerstrip.smooth import (
     as_labels,
     context_inputs,
     context_width,
+    core_mask,
+    decide_labels,
     smooth_kinds,
 )
 
@@ -234,3 +236,47 @@ def test_smooth_kinds(blocks: list[int], scores: list[list[float]], expected: li
 
 def test_smooth_kinds_of_no_blocks() -> None:
     assert smooth_kinds(np.zeros((0, 3)), np.zeros(0, dtype=np.int64)).tolist() == []
+
+
+# --------------------------------------------------------------------------- the core
+
+CORE_CASES = [
+    # (body probabilities, lengths in characters, blocks in the core)
+    ([0.9, 0.9, 0.9], [100, 100, 100], [True, True, True]),
+    # A short weak line between strong paragraphs costs less than they add.
+    ([0.9, 0.3, 0.9], [200, 20, 200], [True, True, True]),
+    # A long stretch of widgets splits the page: the larger side is the core.
+    ([0.9, 0.9, 0.1, 0.1, 0.1, 0.7], [200, 200, 100, 100, 100, 100], [True, True] + [False] * 4),
+    # Weak edges stay out: each would take from the run.
+    ([0.3, 0.9, 0.4], [100, 200, 100], [False, True, False]),
+    # Nothing above the floor: no core.
+    ([0.2, 0.4, 0.1], [100, 100, 100], [False, False, False]),
+]
+
+
+@pytest.mark.parametrize(("body", "chars", "expected"), CORE_CASES)
+def test_core_is_the_run_with_the_most_body_mass(
+    body: list[float], chars: list[int], expected: list[bool]
+) -> None:
+    mask = core_mask(np.array(body), np.array(chars, dtype=float))
+    assert mask.tolist() == expected
+
+
+def test_each_page_of_a_batch_has_its_own_core() -> None:
+    body = np.array([0.9, 0.1, 0.2, 0.1, 0.8, 0.9])
+    chars = np.full(6, 100.0)
+    pages = Pages.of_sizes([2, 0, 1, 3])
+    assert core_mask(body, chars, pages=pages).tolist() == [True, False, False, False, True, True]
+
+
+def test_core_of_no_blocks() -> None:
+    assert core_mask(np.zeros(0), np.zeros(0)).tolist() == []
+
+
+def test_outside_the_core_body_takes_the_outside_threshold() -> None:
+    final = np.array([[0.3, 0.0, 0.7], [0.79, 0.0, 0.21], [0.81, 0.0, 0.19], [0.3, 0.6, 0.1]])
+    core = np.array([True, False, False, False])
+    labels = decide_labels(final, body_threshold=0.25, core=core, outside_threshold=0.8)
+    assert labels.tolist() == [0, 2, 0, 1]
+    # Without a core every block takes the body threshold.
+    assert decide_labels(final, body_threshold=0.25).tolist() == [0, 0, 0, 1]
