@@ -2207,32 +2207,28 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
             )
             + ".",
         ]
-    if cv.get("page_f1_by_body_threshold"):
-        lines += [
-            "",
+    threshold_tables = (
+        (
+            "page_f1_by_body_threshold",
             "Page 4-shingle F1 when a block in its page's core (the run of blocks with the "
             f"largest sum of characters times P(body) - {CORE_FLOOR}) is body from a threshold "
             "of its body probability on, or as the most likely label (argmax), and a block "
             f"outside the core from {OUTSIDE_THRESHOLD} on; `clean` uses "
-            f"{'the argmax' if BODY_THRESHOLD is None else BODY_THRESHOLD}: "
-            + _threshold_scores(cv["page_f1_by_body_threshold"])
-            + ".",
-        ]
-    if cv.get("page_f1_by_core_rule"):
-        lines += [
-            "",
+            f"{'the argmax' if BODY_THRESHOLD is None else BODY_THRESHOLD}: ",
+        ),
+        (
+            "page_f1_by_core_rule",
             "The same by the core's floor and the threshold outside it (`FLOOR/OUTSIDE`; "
-            f"`clean` uses {CORE_FLOOR:g}/{OUTSIDE_THRESHOLD:g}, and {BODY_THRESHOLD} inside): "
-            + _threshold_scores(cv["page_f1_by_core_rule"])
-            + ".",
-        ]
-    if cv.get("page_f1_without_core"):
-        lines += [
-            "",
-            "The same with one threshold for every block, the core not looked at: "
-            + _threshold_scores(cv["page_f1_without_core"])
-            + ".",
-        ]
+            f"`clean` uses {CORE_FLOOR:g}/{OUTSIDE_THRESHOLD:g}, and {BODY_THRESHOLD} inside): ",
+        ),
+        (
+            "page_f1_without_core",
+            "The same with one threshold for every block, the core not looked at: ",
+        ),
+    )
+    for key, intro in threshold_tables:
+        if cv.get(key):
+            lines += ["", intro + _threshold_scores(cv[key]) + "."]
     if cv.get("title_f1_by_threshold"):
         lines += [
             "",
