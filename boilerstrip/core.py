@@ -2,7 +2,7 @@
 
 They compose the stages and nothing else::
 
-    text ─► segment ─► features ─► blocks model ─► context model ─► kinds ─► assemble
+    text ─► segment ─► features ─► blocks ─► context ─► labels (core) ─► kinds ─► assemble
 """
 
 from __future__ import annotations
@@ -24,7 +24,13 @@ from boilerstrip.batch import one_blas_thread, parallel_map, resolve_n_jobs
 from boilerstrip.features import Features, extract_pages
 from boilerstrip.model import LABELS, FloatArray, Model, default_model
 from boilerstrip.segment import as_document, assemble, cut, segment
-from boilerstrip.smooth import context_inputs, label_blocks, smooth_kinds
+from boilerstrip.smooth import (
+    context_inputs,
+    core_mask,
+    decide_labels,
+    label_blocks,
+    smooth_kinds,
+)
 from boilerstrip.types import Block, Decision, Document, Kind, Label, Spans
 
 DEFAULT_BATCH_SIZE = 64
@@ -55,7 +61,8 @@ WINDOW_CHARS = 500_000
 characters: working memory stays bounded (a few hundred bytes a character)
 whatever the document's size. Web pages are far shorter; only dumps and
 concatenations are windowed, and for them page-level cues of a window are as
-telling as those of the whole."""
+telling as those of the whole. Each window has its own core
+(:func:`~boilerstrip.smooth.core_mask`): a dump holds many articles, not one."""
 
 WINDOW_MARGIN = 32
 """Blocks of context on each side of a window, classified but not kept from it:
@@ -69,22 +76,27 @@ of a batch stays under 20 MB (about 12 MB at its peak, as traced by
 tracemalloc, for 131,000 characters of benchmark pages)."""
 
 
-def _predict(doc: Document, model: Model, *, kinds: bool) -> tuple[FloatArray, FloatArray]:
-    """Final P(label) of every block, and its kind scores (one column for each
-    of the model's kinds; an empty matrix unless ``kinds``)."""
+def _predict(
+    doc: Document, model: Model, *, kinds: bool
+) -> tuple[FloatArray, npt.NDArray[np.bool_], FloatArray]:
+    """Final P(label) of every block, whether it lies in its window's core, and
+    its kind scores (one column for each of the model's kinds; an empty matrix
+    unless ``kinds``)."""
     n = len(doc.blocks)
     final = np.zeros((n, len(LABELS)))
+    core = np.zeros(n, dtype=bool)
     kind_scores = np.zeros((n if kinds else 0, len(model.kind_labels)))
     for lo, keep_lo, keep_hi, hi in _windows(doc):
         window = doc if (lo, hi) == (0, n) else _sub_document(doc, lo, hi)
         probs, features, _ = _probabilities([window], model)
         inner = slice(keep_lo - lo, keep_hi - lo)
         final[keep_lo:keep_hi] = probs[inner]
+        core[keep_lo:keep_hi] = core_mask(probs[:, 0], block_chars(window))[inner]
         if kinds:
             whole = (keep_lo, keep_hi) == (lo, hi)
             subset = features if whole else features.subset(np.arange(inner.start, inner.stop))
             kind_scores[keep_lo:keep_hi] = model.kind_scores(subset)
-    return final, kind_scores
+    return final, core, kind_scores
 
 
 def block_chars(doc: Document | Spans) -> FloatArray:
@@ -148,8 +160,8 @@ def decide(doc: Document, model: Model) -> list[Decision]:
     if not doc.blocks:
         return []
     with one_blas_thread():
-        final, kind_scores = _predict(doc, model, kinds=True)
-    best = label_blocks(final, block_chars(doc))
+        final, core, kind_scores = _predict(doc, model, kinds=True)
+    best = decide_labels(final, core=core)
     noise = np.flatnonzero(best == LABELS.index(Label.NOISE))
     kind_index = np.zeros(len(doc.blocks), dtype=np.int64)
     kind_index[noise] = smooth_kinds(kind_scores[noise], noise)
@@ -256,8 +268,8 @@ def _clean_all(texts: Sequence[str], *, keep_title: bool, model: Model) -> list[
                 continue
             if len(text) > WINDOW_CHARS:
                 doc = as_document(blocks) if isinstance(blocks, Spans) else blocks
-                final, _ = _predict(doc, model, kinds=False)
-                kept = _kept(final, block_chars(doc), keep_title=keep_title)
+                final, core, _ = _predict(doc, model, kinds=False)
+                kept = _kept(decide_labels(final, core=core), keep_title=keep_title)
                 out[i] = assemble(doc, kept.tolist())
                 continue
             if group and chars + len(text) > BATCH_CHARS:
@@ -282,7 +294,7 @@ def _clean_group(
     docs = [doc for _, doc in group]
     final, _, pages = _probabilities(docs, model)
     weights = np.concatenate([block_chars(doc) for doc in docs])
-    keep = _kept(final, weights, pages=pages, keep_title=keep_title).tolist()
+    keep = _kept(label_blocks(final, weights, pages=pages), keep_title=keep_title).tolist()
     for (i, doc), lo, size in zip(group, pages.first.tolist(), pages.sizes.tolist(), strict=True):
         kept = keep[lo : lo + size]
         if isinstance(doc, Spans):
@@ -291,11 +303,8 @@ def _clean_group(
             out[i] = assemble(doc, kept)
 
 
-def _kept(
-    final: FloatArray, weights: FloatArray, *, pages: Pages | None = None, keep_title: bool
-) -> npt.NDArray[np.bool_]:
-    """Which blocks ``clean`` keeps, from their final probabilities and lengths."""
-    best = label_blocks(final, weights, pages=pages)
+def _kept(best: npt.NDArray[np.int64], *, keep_title: bool) -> npt.NDArray[np.bool_]:
+    """Which blocks ``clean`` keeps, from their labels (indices into the labels)."""
     keep: npt.NDArray[np.bool_] = best == LABELS.index(Label.BODY)
     if keep_title:
         keep |= best == LABELS.index(Label.TITLE)

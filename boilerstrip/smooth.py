@@ -246,7 +246,7 @@ def decide_labels(
     With a ``body_threshold``, a block is body when its body probability reaches
     it, and otherwise the likelier of title and noise. With ``core`` (see
     :func:`core_mask`), a block outside the core is body only from
-    ``outside_threshold`` on.
+    ``outside_threshold`` on; it may still be title.
 
     >>> decide_labels(np.array([[0.6, 0.3, 0.1], [0.8, 0.2, 0.0], [0.3, 0.2, 0.5]]),
     ...               body_threshold=None).tolist()
@@ -262,11 +262,12 @@ def decide_labels(
     rest = np.where(final[:, 1] > final[:, 2], 1, 2)
     if body_threshold is not None:
         best = np.where(final[:, 0] >= body_threshold, 0, rest).astype(np.int64)
-    if core is not None and outside_threshold is not None:
-        doubtful = (best == 0) & ~core & (final[:, 0] < outside_threshold)
-        best = np.where(doubtful, rest, best).astype(np.int64)
     if title_threshold is not None:
         best[(best == 0) & (final[:, 1] >= title_threshold)] = 1
+    if core is not None and outside_threshold is not None:
+        # Titles first: a headline is short and often stands just outside the core.
+        doubtful = (best == 0) & ~core & (final[:, 0] < outside_threshold)
+        best = np.where(doubtful, rest, best).astype(np.int64)
     return best
 
 

@@ -1787,7 +1787,8 @@ TITLE_THRESHOLDS_COMPARED = (0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1)
 def _title_f1_by_threshold(
     final: FloatArray, y: npt.NDArray[np.int64], *, core: npt.NDArray[np.bool_] | None = None
 ) -> dict[str, float]:
-    """Title F1 of the blocks for the plain argmax and for each compared threshold.
+    """Title F1 of the blocks with no title threshold ("argmax": body and title
+    as decided without it) and with each compared threshold.
 
     >>> final = np.array([[0.7, 0.3, 0.0], [0.9, 0.1, 0.0], [0.1, 0.1, 0.8]])
     >>> _title_f1_by_threshold(final, np.array([1, 0, 2]))["0.25"]
@@ -2207,19 +2208,21 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
             )
             + ".",
         ]
+    outside = "alike" if OUTSIDE_THRESHOLD is None else f"from {OUTSIDE_THRESHOLD} on"
     threshold_tables = (
         (
             "page_f1_by_body_threshold",
             "Page 4-shingle F1 when a block in its page's core (the run of blocks with the "
             f"largest sum of characters times P(body) - {CORE_FLOOR}) is body from a threshold "
             "of its body probability on, or as the most likely label (argmax), and a block "
-            f"outside the core from {OUTSIDE_THRESHOLD} on; `clean` uses "
+            f"outside the core {outside}; `clean` uses "
             f"{'the argmax' if BODY_THRESHOLD is None else BODY_THRESHOLD}: ",
         ),
         (
             "page_f1_by_core_rule",
             "The same by the core's floor and the threshold outside it (`FLOOR/OUTSIDE`; "
-            f"`clean` uses {CORE_FLOOR:g}/{OUTSIDE_THRESHOLD:g}, and {BODY_THRESHOLD} inside): ",
+            f"`clean` uses {CORE_FLOOR:g}/{OUTSIDE_THRESHOLD}, and "
+            f"{'the argmax' if BODY_THRESHOLD is None else BODY_THRESHOLD} inside): ",
         ),
         (
             "page_f1_without_core",

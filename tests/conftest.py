@@ -1,9 +1,9 @@
 """Shared test helpers: a tiny hand-built model, a loader for the benchmark
 scripts, and the ``slow`` marker.
 
-The toy model needs no model file: it keeps blocks of seven or more words that
-end a sentence and drops the rest, so tests of the pipeline's plumbing (types,
-offsets, odd input) run even where the shipped model is not there.
+The toy model needs no model file: it judges a block by its length and whether
+it ends a sentence (see :func:`toy_model`), so tests of the pipeline's plumbing
+(types, offsets, odd input) run even where the shipped model is not there.
 """
 
 from __future__ import annotations
