@@ -25,6 +25,7 @@ from boilerstrip.features import Features, extract_pages
 from boilerstrip.model import LABELS, FloatArray, Model, default_model
 from boilerstrip.segment import as_document, assemble, cut, segment
 from boilerstrip.smooth import (
+    block_weights,
     context_inputs,
     core_mask,
     decide_labels,
@@ -91,20 +92,12 @@ def _predict(
         probs, features, _ = _probabilities([window], model)
         inner = slice(keep_lo - lo, keep_hi - lo)
         final[keep_lo:keep_hi] = probs[inner]
-        core[keep_lo:keep_hi] = core_mask(probs[:, 0], block_chars(window))[inner]
+        core[keep_lo:keep_hi] = core_mask(probs[:, 0], block_weights(features.dense))[inner]
         if kinds:
             whole = (keep_lo, keep_hi) == (lo, hi)
             subset = features if whole else features.subset(np.arange(inner.start, inner.stop))
             kind_scores[keep_lo:keep_hi] = model.kind_scores(subset)
     return final, core, kind_scores
-
-
-def block_chars(doc: Document | Spans) -> FloatArray:
-    """The length in characters of each block of ``doc``: the weights of
-    :func:`~boilerstrip.smooth.core_mask`."""
-    if isinstance(doc, Spans):
-        return np.fromiter(map(len, doc.texts), dtype=np.float64, count=len(doc.texts))
-    return np.array([b.end - b.start for b in doc.blocks], dtype=np.float64)
 
 
 def _probabilities(
@@ -291,10 +284,9 @@ def _clean_group(
 ) -> None:
     """Classify the documents of ``group`` at once; put the cleaned text of the
     document at position ``i`` of the input in ``out[i]``."""
-    docs = [doc for _, doc in group]
-    final, _, pages = _probabilities(docs, model)
-    weights = np.concatenate([block_chars(doc) for doc in docs])
-    keep = _kept(label_blocks(final, weights, pages=pages), keep_title=keep_title).tolist()
+    final, features, pages = _probabilities([doc for _, doc in group], model)
+    labels = label_blocks(final, block_weights(features.dense), pages=pages)
+    keep = _kept(labels, keep_title=keep_title).tolist()
     for (i, doc), lo, size in zip(group, pages.first.tolist(), pages.sizes.tolist(), strict=True):
         kept = keep[lo : lo + size]
         if isinstance(doc, Spans):

@@ -77,6 +77,7 @@ and listings alternate prose with short repeated or dated lines ("Reply",
 "March 3, 2011 at 4:15 pm"); an article's paragraphs follow one another."""
 
 _CUE_COLUMNS = [DENSE_NAMES.index(name) for name in NEIGHBOUR_CUES]
+_LOG_CHARS = DENSE_NAMES.index("log_chars")
 
 _NEIGHBOUR_OFFSETS = tuple(off for off in range(-WINDOW, WINDOW + 1) if off)
 
@@ -201,6 +202,16 @@ line next to the article (a newsletter prompt at 0.39) joins the core and is
 kept, as a page's body then only needs 0.25."""
 
 
+def block_weights(dense: FloatArray) -> FloatArray:
+    """Each block's length in characters, from its dense features: the weights
+    of :func:`core_mask`.
+
+    >>> block_weights(np.log1p(np.array([[12.0], [0.0]])) * np.eye(1, len(DENSE_NAMES))).tolist()
+    [12.0, 0.0]
+    """
+    return np.rint(np.expm1(dense[:, _LOG_CHARS]))
+
+
 def core_mask(
     body: FloatArray,
     weights: FloatArray,
@@ -210,10 +221,10 @@ def core_mask(
 ) -> npt.NDArray[np.bool_]:
     """Which blocks lie in their page's core: the run of consecutive blocks with
     the largest sum of ``weights * (body - floor)`` (``weights``: each block's
-    length in characters). An article is one stretch of text; what reads like
-    body elsewhere on the page (teasers, a sidebar, comments after a gap of
-    widgets) mostly is not. A page whose every run has a sum of 0 or less has
-    no core. ``pages`` as for :func:`context_inputs`.
+    length in characters, :func:`block_weights`). An article is one stretch of
+    text; what reads like body elsewhere on the page (teasers, a sidebar,
+    comments after a gap of widgets) mostly is not. A page whose every run has a
+    sum of 0 or less has no core. ``pages`` as for :func:`context_inputs`.
 
     >>> core_mask(np.array([0.9, 0.1, 0.8, 0.9, 0.1, 0.1, 0.1, 0.6]),
     ...           np.array([50.0, 10, 80, 90, 20, 20, 20, 40])).tolist()
@@ -222,22 +233,29 @@ def core_mask(
     [False, False]
     """
     n = body.shape[0]
-    inside = np.zeros(n, dtype=bool)
-    gain = weights * (body - floor)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
     if pages is None:
         pages = Pages.single(n)
-    for lo, size in zip(pages.first.tolist(), pages.sizes.tolist(), strict=True):
-        if size == 0:
-            continue
-        ends = np.cumsum(gain[lo : lo + size])
-        starts = np.concatenate(([0.0], ends[:-1]))  # the sum before each block
-        # The best run ending at block j starts after the lowest sum before it.
-        totals = ends - np.minimum.accumulate(starts)
-        last = int(np.argmax(totals))
-        if totals[last] <= 0:
-            continue
-        first = int(np.argmin(starts[: last + 1]))
-        inside[lo + first : lo + last + 1] = True
+    gain = weights * (body - floor)
+    ends = np.cumsum(gain)
+    before = ends - gain  # the batch's sum before each block
+    page_start = before[pages.first[pages.page]]
+    ends -= page_start  # the page's sum up to each block, and before it:
+    before -= page_start
+    # The lowest sum before each block on its page, for all pages in one pass:
+    # each page is shifted below every page before it, so a running minimum
+    # never reaches back across a page's start.
+    shift = pages.page * (2.0 * float(np.abs(gain).sum()) + 1.0)
+    lowest = np.minimum.accumulate(before - shift) + shift
+    # The best run ending at block j starts after the lowest sum before it.
+    totals = ends - lowest
+    last = pages.first_max(totals)[pages.page]
+    index = np.arange(n)
+    upto = index <= last
+    first = pages.first_max(np.where(upto, -before, -np.inf))[pages.page]
+    has_core = pages.maxima(totals, empty=0.0)[pages.page] > 0
+    inside: npt.NDArray[np.bool_] = has_core & upto & (index >= first)
     return inside
 
 
@@ -284,7 +302,7 @@ def label_blocks(
     final: FloatArray, weights: FloatArray, *, pages: Pages | None = None
 ) -> npt.NDArray[np.int64]:
     """:func:`decide_labels` with each page's core: what ``clean`` and ``classify``
-    decide. ``weights`` are the blocks' lengths in characters.
+    decide. ``weights`` are the blocks' lengths in characters (:func:`block_weights`).
 
     >>> final = np.array([[0.9, 0.0, 0.1], [0.1, 0.0, 0.9], [0.7, 0.0, 0.3]])
     >>> label_blocks(final, np.array([300.0, 200.0, 50.0])).tolist()

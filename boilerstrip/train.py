@@ -48,7 +48,6 @@ import numpy.typing as npt
 
 from boilerstrip.align import align_labels
 from boilerstrip.arrays import Pages
-from boilerstrip.core import block_chars
 from boilerstrip.features import (
     DENSE_NAMES,
     HASH_BITS,
@@ -85,6 +84,7 @@ from boilerstrip.smooth import (
     PROSE_NOISE,
     TITLE_THRESHOLD,
     as_labels,
+    block_weights,
     context_inputs,
     core_mask,
     decide_labels,
@@ -1599,6 +1599,7 @@ def train(
         as_labels(oof),
         member_oof.mean(axis=0),  # what Committee.probabilities gives
         n_original=len(examples),
+        weights=block_weights(dense),
         members=list(member_oof),
     )
     del member_oof
@@ -1675,10 +1676,12 @@ def _cv_report(
     final: FloatArray,
     *,
     n_original: int,
+    weights: FloatArray,
     members: Sequence[FloatArray] = (),
 ) -> CvReport:
+    """The grouped CV scores of ``final`` (out-of-fold probabilities of every row
+    of ``matrix``); ``weights``: each row's length in characters (the core's)."""
     pages = Pages.of_sizes([b - a for a, b in matrix.doc_slices])
-    weights = np.concatenate([block_chars(ex.doc) for ex in examples])
     core = core_mask(final[:, 0], weights, pages=pages)
     pred = decide_labels(final, core=core)
     body = LABELS.index(Label.BODY)
@@ -2077,7 +2080,7 @@ def noise_blocks_of(
         feats = extract(doc, vocabulary=vocabulary)
         first = blocks.probabilities(feats.dense, feats)
         final = context.probabilities(context_inputs(first, feats.dense, feats.words))
-        labels = label_blocks(final, block_chars(doc))
+        labels = label_blocks(final, block_weights(feats.dense))
         is_noise: npt.NDArray[np.bool_] = labels == LABELS.index(Label.NOISE)
         return is_noise
 
