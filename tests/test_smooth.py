@@ -271,6 +271,21 @@ def test_each_page_of_a_batch_has_its_own_core() -> None:
 
 def test_core_of_no_blocks() -> None:
     assert core_mask(np.zeros(0), np.zeros(0)).tolist() == []
+    assert core_mask(np.zeros(0), np.zeros(0), pages=Pages.of_sizes([0, 0])).tolist() == []
+
+
+@pytest.mark.parametrize(("body", "chars", "expected"), CORE_CASES)
+def test_a_page_has_the_same_core_alone_and_in_a_batch(
+    body: list[float], chars: list[int], expected: list[bool]
+) -> None:
+    """A page between two others, and a page alone, take different paths to their core."""
+    others = [0.9, 0.1, 0.9]
+    batch_body = np.array([*others, *body, *others])
+    batch_chars = np.array([100.0] * 3 + chars + [100.0] * 3)
+    pages = Pages.of_sizes([3, len(body), 3])
+    mask = core_mask(batch_body, batch_chars, pages=pages).tolist()
+    assert mask[3 : 3 + len(body)] == expected
+    assert mask[:3] == mask[-3:] == [True, True, True]
 
 
 def test_outside_the_core_body_takes_the_outside_threshold() -> None:
