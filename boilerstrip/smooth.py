@@ -252,7 +252,9 @@ def core_mask(
     index = np.arange(n)
     upto = index <= last
     first = pages.first_max(np.where(upto, -before, -np.inf))[pages.page]
-    has_core = pages.maxima(totals, empty=0.0)[pages.page] > 0
+    # The run's own sum, free of the shift's rounding: a page of gains of 0 or
+    # less has no core, as alone.
+    has_core = ends[last] - before[first] > 0
     inside: npt.NDArray[np.bool_] = has_core & upto & (index >= first)
     return inside
 

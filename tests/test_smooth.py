@@ -269,6 +269,15 @@ def test_each_page_of_a_batch_has_its_own_core() -> None:
     assert core_mask(body, chars, pages=pages).tolist() == [True, False, False, False, True, True]
 
 
+def test_a_page_without_gains_has_no_core_in_a_batch() -> None:
+    """Gains of 0 (or less) on a page after a long one: the batch's running sums
+    must not round into a core the page alone would not have."""
+    body = np.array([0.9] * 50 + [0.3, 0.45, 0.45])
+    chars = np.array([997.0] * 50 + [137.0, 100.0, 100.0])
+    mask = core_mask(body, chars, pages=Pages.of_sizes([50, 3]))
+    assert mask[50:].tolist() == [False, False, False]
+
+
 def test_core_of_no_blocks() -> None:
     assert core_mask(np.zeros(0), np.zeros(0)).tolist() == []
     assert core_mask(np.zeros(0), np.zeros(0), pages=Pages.of_sizes([0, 0])).tolist() == []
