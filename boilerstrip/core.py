@@ -24,14 +24,7 @@ from boilerstrip.batch import one_blas_thread, parallel_map, resolve_n_jobs
 from boilerstrip.features import Features, extract_pages
 from boilerstrip.model import LABELS, FloatArray, Model, default_model
 from boilerstrip.segment import as_document, assemble, cut, segment
-from boilerstrip.smooth import (
-    block_weights,
-    context_inputs,
-    core_mask,
-    decide_labels,
-    label_blocks,
-    smooth_kinds,
-)
+from boilerstrip.smooth import block_weights, context_inputs, label_blocks, smooth_kinds
 from boilerstrip.types import Block, Decision, Document, Kind, Label, Spans
 
 DEFAULT_BATCH_SIZE = 64
@@ -79,25 +72,25 @@ tracemalloc, for 131,000 characters of benchmark pages)."""
 
 def _predict(
     doc: Document, model: Model, *, kinds: bool
-) -> tuple[FloatArray, npt.NDArray[np.bool_], FloatArray]:
-    """Final P(label) of every block, whether it lies in its window's core, and
-    its kind scores (one column for each of the model's kinds; an empty matrix
-    unless ``kinds``)."""
+) -> tuple[FloatArray, npt.NDArray[np.int64], FloatArray]:
+    """Final P(label) of every block, its label index (decided with its window's
+    core), and its kind scores (one column for each of the model's kinds; an
+    empty matrix unless ``kinds``)."""
     n = len(doc.blocks)
     final = np.zeros((n, len(LABELS)))
-    core = np.zeros(n, dtype=bool)
+    labels = np.zeros(n, dtype=np.int64)
     kind_scores = np.zeros((n if kinds else 0, len(model.kind_labels)))
     for lo, keep_lo, keep_hi, hi in _windows(doc):
         window = doc if (lo, hi) == (0, n) else _sub_document(doc, lo, hi)
         probs, features, _ = _probabilities([window], model)
         inner = slice(keep_lo - lo, keep_hi - lo)
         final[keep_lo:keep_hi] = probs[inner]
-        core[keep_lo:keep_hi] = core_mask(probs[:, 0], block_weights(features.dense))[inner]
+        labels[keep_lo:keep_hi] = label_blocks(probs, block_weights(features.dense))[inner]
         if kinds:
             whole = (keep_lo, keep_hi) == (lo, hi)
             subset = features if whole else features.subset(np.arange(inner.start, inner.stop))
             kind_scores[keep_lo:keep_hi] = model.kind_scores(subset)
-    return final, core, kind_scores
+    return final, labels, kind_scores
 
 
 def _probabilities(
@@ -153,8 +146,7 @@ def decide(doc: Document, model: Model) -> list[Decision]:
     if not doc.blocks:
         return []
     with one_blas_thread():
-        final, core, kind_scores = _predict(doc, model, kinds=True)
-    best = decide_labels(final, core=core)
+        final, best, kind_scores = _predict(doc, model, kinds=True)
     noise = np.flatnonzero(best == LABELS.index(Label.NOISE))
     kind_index = np.zeros(len(doc.blocks), dtype=np.int64)
     kind_index[noise] = smooth_kinds(kind_scores[noise], noise)
@@ -261,9 +253,8 @@ def _clean_all(texts: Sequence[str], *, keep_title: bool, model: Model) -> list[
                 continue
             if len(text) > WINDOW_CHARS:
                 doc = as_document(blocks) if isinstance(blocks, Spans) else blocks
-                final, core, _ = _predict(doc, model, kinds=False)
-                kept = _kept(decide_labels(final, core=core), keep_title=keep_title)
-                out[i] = assemble(doc, kept.tolist())
+                _, labels, _ = _predict(doc, model, kinds=False)
+                out[i] = assemble(doc, _kept(labels, keep_title=keep_title).tolist())
                 continue
             if group and chars + len(text) > BATCH_CHARS:
                 _clean_group(group, out, keep_title=keep_title, model=model)
