@@ -235,9 +235,15 @@ def _inscriptis(html: str) -> str:
     return str(inscriptis.get_text(html))
 
 
+_NOT_IN_XML = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters lxml refuses in an element's text (XML 1.0 has no place for them)."""
+
+
 def _html_text(html: str) -> str:
     html_text = _require("html_text", Converter.HTML_TEXT)
-    return str(html_text.extract_text(html))
+    # html-text's cleaner sets element text through lxml, which raises on these
+    # (the other converters pass them through).
+    return str(html_text.extract_text(_NOT_IN_XML.sub("", html)))
 
 
 # Elements whose content is never shown as page text.

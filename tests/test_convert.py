@@ -55,6 +55,14 @@ def test_lone_surrogates_and_nul_do_not_crash(converter: Converter) -> None:
     assert html_to_text("<p>a\x00b\ud800c</p>", converter=converter) == "ab\ufffdc"
 
 
+@pytest.mark.parametrize("converter", ALL_CONVERTERS)
+def test_control_characters_do_not_crash(converter: Converter) -> None:
+    """A backspace after a broken comment made html-text's lxml cleaner raise."""
+    text = html_to_text("0<!<p>\x08x\x0by\ufffez", converter=converter)
+    expected = "0xyz" if converter is Converter.HTML_TEXT else "0\x08x y\ufffez"
+    assert text == expected
+
+
 def test_converter_accepts_its_string_value() -> None:
     assert html_to_text("<p>a</p><p>b</p>", converter="inscriptis") == "a\nb"  # type: ignore[arg-type]
 
