@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from boilerstrip import __version__
+from boilerstrip.argtypes import non_negative, positive
 from boilerstrip.batch import (
     DEFAULT_CHUNK_SIZE,
     keep_freed_memory,
@@ -246,28 +247,11 @@ examples:
 def _add_max_bytes(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--max-bytes",
-        type=_non_negative,
+        type=non_negative,
         default=DEFAULT_MAX_BYTES,
         metavar="N",
         help=f"{what} (default: {DEFAULT_MAX_BYTES:,}; 0 = no limit)",
     )
-
-
-def _non_negative(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {number}")
-    return number
-
-
-def _positive(value: str) -> int:
-    number = _non_negative(value)
-    if number == 0:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -313,14 +297,14 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "-j",
         "--jobs",
-        type=_non_negative,
+        type=non_negative,
         default=1,
         metavar="N",
         help="worker processes (default: 1; 0 = all cores)",
     )
     clean.add_argument(
         "--chunk-size",
-        type=_positive,
+        type=positive,
         default=DEFAULT_CHUNK_SIZE,
         metavar="N",
         help=f"records sent to a worker and cleaned together (default: {DEFAULT_CHUNK_SIZE})",

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from boilerstrip.argtypes import positive
 from boilerstrip.convert import DEFAULT_CONVERTER, Converter
 from boilerstrip.datasets import DatasetError, Format, iter_pages
 from boilerstrip.errors import BoilerstripError
@@ -55,16 +56,6 @@ A JSON Lines dataset has one page a line: its "text" or "html", and "gold",
 the text that should be kept. --json writes the table's numbers and every
 page's scores.
 """
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, got {number}")
-    return number
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -127,9 +118,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="OUT",
         help="also write the scores, with every page's, as JSON to OUT",
     )
-    parser.add_argument(
-        "--limit", type=_positive_int, metavar="N", help="read only the first N pages"
-    )
+    parser.add_argument("--limit", type=positive, metavar="N", help="read only the first N pages")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress counter on stderr")
     parser.set_defaults(func=run)
 

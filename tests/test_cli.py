@@ -578,6 +578,12 @@ def test_classify_refuses_a_file_over_its_max_bytes(capsys: pytest.CaptureFixtur
             "boilerstrip: error: --with-blocks needs JSON lines output (-o FILE.jsonl)",
         ),
         (["clean", str(NATO), "-j", "-1"], 2, "argument -j/--jobs: must be 0 or more, got -1"),
+        (["clean", str(NATO), "-j", "two"], 2, "argument -j/--jobs: not a whole number: 'two'"),
+        (
+            ["clean", str(NATO), "--chunk-size", "0"],
+            2,
+            "argument --chunk-size: must be 1 or more, got 0",
+        ),
         (
             ["clean", str(NATO), "--model", "nope.joblib"],
             1,

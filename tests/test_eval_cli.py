@@ -161,7 +161,7 @@ def test_bad_limit_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as raised:
         _main(["eval", str(FIXTURE), "--limit", "0"])
     assert raised.value.code == 2
-    assert "expected 1 or more" in capsys.readouterr().err
+    assert "argument --limit: must be 1 or more, got 0" in capsys.readouterr().err
 
 
 def test_missing_peer_names_the_extra(
