@@ -171,8 +171,8 @@ at least this is taken as title (not kept by ``clean``). Headlines are rare (one
 block in 300) and look like the article's subheadings, so the context stage
 seldom puts them first. The training's grouped cross-validation compares
 thresholds from 0.5 down to 0.1 (``models/MODEL_CARD.md``). For the model shipped
-now 0.25 gives the best title F1 (0.507, against 0.494 without a title threshold
-and 0.504 for 0.3)."""
+now 0.25 gives the best title F1 (0.503, against 0.489 without a title threshold
+and 0.500 for 0.3)."""
 
 
 BODY_THRESHOLD: float | None = 0.25
@@ -181,10 +181,10 @@ probability is at least this (then, as the most likely label, it may still give
 way to title); ``None``: body only as the most likely label. Outside the core
 a block needs :data:`OUTSIDE_THRESHOLD`. The training's grouped
 cross-validation compares thresholds (``models/MODEL_CARD.md``): for the model
-shipped now, 0.15 to 0.3 score within 0.1 points of each other (0.25: 0.8415 /
-0.8382 / 0.8195 page F1 on inscriptis / lxml / resiliparse text), and each beats
+shipped now, 0.15 to 0.3 score within 0.1 points of each other (0.25: 0.8417 /
+0.8390 / 0.8193 page F1 on inscriptis / lxml / resiliparse text), and each beats
 one threshold for every block, the core not looked at (0.45, the rule before the
-core: 0.8318 / 0.8276 / 0.8139)."""
+core: 0.8322 / 0.8277 / 0.8133)."""
 
 OUTSIDE_THRESHOLD: float | None = 0.8
 """Outside the page's core (:func:`core_mask`), a block is body only when its
@@ -196,10 +196,10 @@ cross-validation scores 0.7, 0.8 and 0.9 within 0.1 points of each other."""
 CORE_FLOOR = 0.45
 """A block adds ``chars * (P(body) - CORE_FLOOR)`` to a run of blocks: the core
 of a page is the run with the largest sum (see :func:`core_mask`). In the grouped
-cross-validation 0.35 scores up to 0.23 points above 0.45 and 0.55 up to 0.74
-below it (``models/MODEL_CARD.md``). 0.45 is taken: with 0.35 a short widget
-line next to the article (a newsletter prompt at 0.39) joins the core and is
-kept, as a page's body then only needs 0.25."""
+cross-validation (0.8 outside) 0.35 scores up to 0.12 points above 0.45 and 0.55
+up to 0.62 below it (``models/MODEL_CARD.md``). 0.45 is taken: with 0.35 a short
+widget line next to the article (a newsletter prompt at 0.39 with an earlier
+model) joins the core and is kept, as a page's body then only needs 0.25."""
 
 
 def block_weights(dense: FloatArray) -> FloatArray:
