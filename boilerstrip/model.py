@@ -182,7 +182,7 @@ class Committee(DropsCaches):
     One network's scores move with its random start and sample; the mean of a
     few is steadier, and better than each of them: in the shipped model's
     grouped cross-validation the three networks alone give page 4-shingle F1
-    0.822-0.824 on inscriptis text, their mean 0.830 (``models/MODEL_CARD.md``).
+    0.835-0.839 on inscriptis text, their mean 0.842 (``models/MODEL_CARD.md``).
 
     The members are evaluated together, as a :class:`FusedCommittee`.
 

@@ -1212,7 +1212,9 @@ def fit_linear(
     swings with the last rows it saw, so two nearly equal training sets gave
     visibly different models.
 
-    Rows with ``sample_weight`` 0 take no part (that is how folds are held out).
+    Rows with ``sample_weight`` 0 add nothing to the gradient, so their labels are
+    not learned (that is how folds are held out); their steps still apply the L2
+    shrinkage and count in the average.
     """
     from sklearn.linear_model import SGDClassifier
 
