@@ -266,9 +266,61 @@ def _decompressing(stream: BinaryIO, compression: Compression, name: str) -> Bin
         return cast(BinaryIO, bz2.BZ2File(stream, mode="rb"))
     if compression is Compression.ZSTD:
         zstandard = _require("zstandard", "io", f"{name}: reading zstd")
-        reader = zstandard.ZstdDecompressor().stream_reader(stream, read_across_frames=True)
-        return cast(BinaryIO, io.BufferedReader(reader))
+        return cast(BinaryIO, io.BufferedReader(_ZstdFrames(stream, zstandard.ZstdDecompressor())))
     return stream
+
+
+ZSTD_READ_BYTES = 1 << 17
+"""Compressed bytes read at a time from a zstd stream."""
+
+
+class _ZstdFrames(io.RawIOBase):
+    """The frames of a zstd stream decompressed one after another.
+
+    zstandard's own stream reader ends quietly where a truncated file ends; this
+    one raises :class:`EOFError` when the data stops inside a frame, as gzip and
+    bz2 do, so that a cut file is reported and not taken for a whole one.
+    """
+
+    def __init__(self, stream: BinaryIO, decompressor: Any) -> None:
+        super().__init__()
+        self._stream = stream
+        self._decompressor = decompressor
+        self._frame: Any = None  # the decompressor of the current frame
+        self._pending = memoryview(b"")
+        self._ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            if self._ended:
+                return 0
+            chunk = self._stream.read(ZSTD_READ_BYTES)
+            if not chunk:
+                self._ended = True
+                if self._frame is not None and not self._frame.eof:
+                    raise EOFError("compressed file ended before the end of its zstd frame")
+                return 0
+            self._pending = memoryview(self._decompress(chunk))
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def _decompress(self, data: bytes) -> bytes:
+        out = []
+        while data:
+            if self._frame is None or self._frame.eof:
+                self._frame = self._decompressor.decompressobj()
+            out.append(self._frame.decompress(data))
+            data = self._frame.unused_data if self._frame.eof else b""
+        return b"".join(out)
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
 
 
 def open_input(path: Path, *, name: str | None = None) -> BinaryIO:

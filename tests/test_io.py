@@ -10,6 +10,7 @@ import os
 import stat
 import threading
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -224,17 +225,41 @@ def test_a_truncated_warc_keeps_the_records_before_the_break(tmp_path: Path) -> 
     ]
 
 
-def test_truncated_gzip_jsonl_keeps_whole_lines_and_reports_where_it_broke(tmp_path: Path) -> None:
-    lines = "".join(json.dumps({"text": f"document {i} " * 50}) + "\n" for i in range(200))
-    packed = gzip.compress(lines.encode())
-    path = tmp_path / "cut.jsonl.gz"
+def _zstd_compress(data: bytes) -> bytes:
+    import zstandard
+
+    return bytes(zstandard.ZstdCompressor().compress(data))
+
+
+@pytest.mark.parametrize(
+    ("suffix", "compress", "whole_lines"),
+    [(".gz", gzip.compress, 100), (".zst", _zstd_compress, 100), (".bz2", bz2.compress, 0)],
+)
+def test_truncated_compressed_jsonl_keeps_whole_lines_and_reports_where_it_broke(
+    tmp_path: Path, suffix: str, compress: Callable[[bytes], bytes], whole_lines: int
+) -> None:
+    lines = "".join(json.dumps({"text": f"document {i} " * 50}) + "\n" for i in range(2000))
+    packed = compress(lines.encode())
+    path = tmp_path / f"cut.jsonl{suffix}"
     path.write_bytes(packed[: len(packed) // 2])
-    records = list(read_records(Source(name="cut.jsonl.gz", path=path, format=Format.JSONL)))
+    records = list(read_records(Source(name=path.name, path=path, format=Format.JSONL)))
     good = [r for r in records if r.error is None]
     assert records[-1].error is not None
     assert records[-1].error.startswith("cannot read from here on: ")
     assert records[-1].position == len(records)
+    assert len(good) >= whole_lines  # bz2 decompresses blocks of 900 kB: none is whole here
     assert [r.text for r in good] == [f"document {i} " * 50 for i in range(len(good))]
+
+
+@pytest.mark.parametrize("cut", [30, 0])
+def test_a_zstd_file_cut_in_its_first_frame_is_an_error_and_an_empty_one_is_empty(
+    tmp_path: Path, cut: int
+) -> None:
+    path = tmp_path / "cut.jsonl.zst"
+    path.write_bytes(_zstd_compress(b'{"text": "a page"}\n' * 500)[:cut])
+    errors = [r.error for r in read_records(Source(name=path.name, path=path, format=Format.JSONL))]
+    expected = ["cannot read from here on: compressed file ended before the end of its zstd frame"]
+    assert errors == (expected if cut else [])
 
 
 @pytest.mark.parametrize("suffix", ["", ".gz", ".bz2", ".zst"])
