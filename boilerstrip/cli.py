@@ -203,7 +203,8 @@ formats (--format auto decides from each file name; compressed files end in
 .gz, .bz2 or .zst and are read and written compressed):
   text      one document per file; a folder is walked recursively
   jsonl     one JSON object a line (.jsonl, .ndjson); the text is in --text-field;
-            every other field is kept
+            every other field is kept (a field the output writes, such as
+            "error" with --keep-errors, is replaced, with a warning)
   warc      WARC/WET files (.warc, .wet): each conversion record (page text) is
             cleaned; the output is JSONL with id, url, date and text
   parquet   one row per document (.parquet); output keeps every column
@@ -485,13 +486,36 @@ def _plan_output(args: argparse.Namespace, inputs: Sequence[str], stdin_format: 
     if folder:
         assert path is not None
         for name in inputs:
-            if name == "-" or (Path(name).is_file() and _input_format(args, name) != Format.TEXT):
+            if name == "-":
                 raise UsageError(
                     f"{name}: writing a folder needs text files as input; use -o FILE.jsonl"
                 )
             if Path(name).is_dir() and path.resolve().is_relative_to(Path(name).resolve()):
                 raise UsageError(f"{args.output}: the output folder is inside the input {name}")
+        _check_folder_sources(args, inputs)
     return Plan(format=requested, path=path, folder=folder)
+
+
+def _check_folder_sources(args: argparse.Namespace, inputs: Sequence[str]) -> None:
+    """Refuse, before any page is cleaned, a folder output that would lose pages:
+    an input file that is not one text page (JSONL, WARC, Parquet: several
+    records), or two inputs written to the same path of the output folder
+    (``a/page.txt`` and ``b/page.txt`` both become ``page.txt``). Only the file
+    names are read; with one input no two paths can meet, so none is kept."""
+    writers: dict[str, str] = {}
+    for source in iter_sources(inputs, fmt=Format(args.format)):
+        if source.format is not Format.TEXT:
+            raise UsageError(
+                f"{source.name}: writing a folder needs text files as input; use -o FILE.jsonl"
+            )
+        if len(inputs) > 1:
+            first = writers.setdefault(source.relative, source.name)
+            if first != source.name:
+                raise UsageError(
+                    f"{first} and {source.name} would both be written to "
+                    f"{Path(args.output) / source.relative}; clean them into separate "
+                    "folders, or write JSON lines (-o FILE.jsonl), which name each input"
+                )
 
 
 def _input_format(args: argparse.Namespace, name: str) -> Format:
@@ -705,6 +729,16 @@ def run_clean(args: argparse.Namespace) -> int:
     )
     schema = _parquet_output_schema(args, inputs) if plan.format is Format.PARQUET else None
     out_field: str = args.output_field or args.text_field
+    # Output fields that replace an input field of the same name: said once each.
+    replaced = {
+        name: option
+        for name, option, on in (
+            (out_field, f"--output-field {out_field}", out_field != args.text_field),
+            ("blocks", "--with-blocks", args.with_blocks),
+            ("error", "--keep-errors", args.keep_errors),
+        )
+        if on
+    }
 
     errors_writer: JsonlWriter | None = None
     tally = Tally()
@@ -771,6 +805,13 @@ def run_clean(args: argparse.Namespace) -> int:
                 tally.empty += 1
             else:
                 tally.cleaned += 1
+            for name in replaced.keys() & record.fields.keys():
+                progress.clear()
+                print(
+                    f"{PROG}: warning: {record.where()}: the input has a field {name!r}, "
+                    f"which {replaced.pop(name)} replaces in every record",
+                    file=sys.stderr,
+                )
             row = _output_row(record, result, out_field=out_field, keep_errors=args.keep_errors)
             writer.write(row, text=result.text, relative=record.relative, key=(record, empty))
         progress.clear()

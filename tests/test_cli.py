@@ -738,3 +738,61 @@ def test_a_swallowed_ctrl_c_still_ends_the_run_without_output(
     assert os.listdir(tmp_path) == []
     assert capsys.readouterr().err.rstrip().endswith("boilerstrip: interrupted; no output written")
     assert signal.getsignal(signal.SIGINT) is before
+
+
+@pytest.mark.parametrize(
+    ("files", "inputs", "message"),
+    [
+        (
+            ["a/page.txt", "b/page.txt"],
+            ["a/page.txt", "b/page.txt"],
+            "a/page.txt and b/page.txt would both be written to out/page.txt; clean them into "
+            "separate folders, or write JSON lines (-o FILE.jsonl), which name each input",
+        ),
+        (
+            ["a/s/page.txt", "b/s/page.txt", "b/other.txt"],
+            ["a", "b"],
+            "a/s/page.txt and b/s/page.txt would both be written to out/s/page.txt; clean them "
+            "into separate folders, or write JSON lines (-o FILE.jsonl), which name each input",
+        ),
+        (
+            ["a/page.txt", "a/more.jsonl"],
+            ["a"],
+            "a/more.jsonl: writing a folder needs text files as input; use -o FILE.jsonl",
+        ),
+    ],
+)
+def test_a_folder_output_that_would_lose_pages_is_refused_before_any_is_written(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    files: list[str],
+    inputs: list[str],
+    message: str,
+) -> None:
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text('{"text": "Zeile"}\n' if name.endswith("l") else "Zeile\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["clean", *inputs, "-o", "out/"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"boilerstrip: error: {message}"
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_input_field_the_output_replaces_is_warned_about_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        '{"text": "Eine Zeile.", "error": "upstream", "blocks": 3}\n'
+        '{"text": "Noch eine.", "error": "upstream"}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(source), "-o", str(out), "--keep-errors", "-q"]) == 0
+    assert capsys.readouterr().err == (
+        f"boilerstrip: warning: {source}, line 1: the input has a field 'error', "
+        "which --keep-errors replaces in every record\n"
+    )
+    assert [row["error"] for row in read_jsonl(out)] == [None, None]
+    assert [row.get("blocks") for row in read_jsonl(out)] == [3, None]  # not written: kept
