@@ -62,6 +62,7 @@ from boilerstrip.io import (
     read_records,
     read_text,
     sniff_stdin,
+    writing_stdout,
 )
 
 if TYPE_CHECKING:
@@ -902,26 +903,26 @@ def run_classify(args: argparse.Namespace) -> int:
     decisions = core.classify(record.text, model=model)
     out = sys.stdout
     if args.json:
-        for index, d in enumerate(decisions):
-            row = {
-                "index": index,
-                "label": d.label.value,
-                "kind": d.kind.value,
-                "probability": round(d.probability, 4),
-                "start": d.start,
-                "end": d.end,
-                "text": d.text,
-            }
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        out.flush()
+        with writing_stdout():
+            for index, d in enumerate(decisions):
+                row = {
+                    "index": index,
+                    "label": d.label.value,
+                    "kind": d.kind.value,
+                    "probability": round(d.probability, 4),
+                    "start": d.start,
+                    "end": d.end,
+                    "text": d.text,
+                }
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
         return EXIT_OK
     colour = args.color == "always" or (args.color == "auto" and out.isatty())
     width = shutil.get_terminal_size().columns if out.isatty() else 0
-    for d in decisions:
-        out.write(_classify_line(d, colour=colour, width=width) + "\n")
+    with writing_stdout():
+        for d in decisions:
+            out.write(_classify_line(d, colour=colour, width=width) + "\n")
     counts = Counter(d.label.value for d in decisions)
     summary = ", ".join(f"{counts[label]} {label}" for label in ("body", "title", "noise"))
-    out.flush()
     print(f"{PROG}: {len(decisions)} blocks: {summary}", file=sys.stderr)
     return EXIT_OK
 

@@ -30,6 +30,7 @@ from boilerstrip.convert import DEFAULT_CONVERTER, Converter
 from boilerstrip.datasets import DatasetError, Format, iter_pages
 from boilerstrip.errors import BoilerstripError
 from boilerstrip.evaluate import DatasetReport, SystemReport, evaluate_pages, report_to_dict
+from boilerstrip.io import writing_stdout
 from boilerstrip.model import Model
 from boilerstrip.peers import System, SystemName, available_systems, make_system
 
@@ -209,7 +210,8 @@ def run(args: argparse.Namespace) -> int:
             reason = error.strerror or error
             print(f"{PREFIX} {args.json_path}: cannot write: {reason}", file=sys.stderr)
             return EXIT_USAGE
-    sys.stdout.write(format_report(report))
+    with writing_stdout():
+        sys.stdout.write(format_report(report))
     if all(system.pages_scored == 0 for system in report.systems):
         print(f"{PREFIX} no page could be scored (see the errors above)", file=sys.stderr)
         return EXIT_RUNTIME

@@ -776,6 +776,25 @@ def _compressing(stream: BinaryIO, compression: Compression, name: str) -> Binar
     return stream
 
 
+STDOUT_NAME = "<stdout>"
+"""How messages name standard output."""
+
+
+@contextlib.contextmanager
+def writing_stdout() -> Iterator[None]:
+    """Write to standard output inside this block: a failed write (a full disk)
+    raises :class:`OutputError` naming it, not a bare ``OSError``. A reader that
+    went away (``BrokenPipeError``) is passed on for the command to stop quietly.
+    """
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"{STDOUT_NAME}: cannot write: {exc.strerror or exc}") from None
+
+
 class _ByteSink:
     """A byte stream to a file (temporary, then renamed) or to standard output."""
 
@@ -802,7 +821,7 @@ class _ByteSink:
 
     @property
     def name(self) -> str:
-        return "<stdout>" if self.path is None else str(self.path)
+        return STDOUT_NAME if self.path is None else str(self.path)
 
     def close(self) -> None:
         if self._atomic is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bz2
 import contextlib
+import errno
 import gzip
 import io
 import json
@@ -796,3 +797,28 @@ def test_an_input_field_the_output_replaces_is_warned_about_once(
     )
     assert [row["error"] for row in read_jsonl(out)] == [None, None]
     assert [row.get("blocks") for row in read_jsonl(out)] == [3, None]  # not written: kept
+
+
+class _FullDisk(io.StringIO):
+    """A standard output on a full disk."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["classify", str(NATO)],
+        ["classify", str(NATO), "--json"],
+        ["eval", str(Path(__file__).parent / "data" / "eval" / "wcxb"), "-q"],
+    ],
+)
+def test_a_standard_output_that_cannot_be_written_is_one_error_line(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdout", _FullDisk())
+    assert main(argv) == 1
+    assert capsys.readouterr().err == (
+        "boilerstrip: error: <stdout>: cannot write: No space left on device\n"
+    )
