@@ -927,11 +927,18 @@ def run_classify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_SHOWN_CONTROLS = {
+    code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0)) if not chr(code).isspace()
+}
+"""Control characters shown as ``\\x1b``: a page's escape sequences must not drive
+the terminal (clear it, retitle it) when ``classify`` prints its blocks."""
+
+
 def _classify_line(decision: Decision, *, colour: bool, width: int) -> str:
     """``label  kind  probability  text``, the text cut to ``width`` columns when set."""
     label = decision.label.value
     head = f"{label:<5}  {decision.kind.value:<14}  {decision.probability:.2f}  "
-    text = " ".join(decision.text.split())
+    text = " ".join(decision.text.split()).translate(_SHOWN_CONTROLS)
     if width and len(head) + len(text) > width:
         text = text[: max(width - len(head) - 1, 10)] + "…"
     if not colour:

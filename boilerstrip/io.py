@@ -535,13 +535,18 @@ def _skip_line(stream: IO[bytes], chunk: bytes) -> int:
     return skipped
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+"""The byte-order mark some tools write at the start of a UTF-8 file."""
+
+
 def read_jsonl(
     stream: IO[bytes], *, name: str, text_field: str = "text", max_bytes: int = 0
 ) -> Iterator[Record]:
     """One record per non-blank line; the document is the string in ``text_field``.
 
     Blank lines are not records (their numbers still count). ``fields`` is the
-    whole parsed object; ``raw`` keeps a bad line's text.
+    whole parsed object; ``raw`` keeps a bad line's text. A UTF-8 byte-order
+    mark before the first line is skipped.
     """
     number = 0
     limit = max_bytes + 1 if max_bytes > 0 else -1
@@ -557,6 +562,8 @@ def read_jsonl(
             continue
         if not line.strip():
             continue
+        if number == 1 and line.startswith(UTF8_BOM):  # written by some Windows tools
+            line = line[len(UTF8_BOM) :]
         try:
             decoded = line.decode("utf-8")
         except UnicodeDecodeError as exc:

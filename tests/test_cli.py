@@ -822,3 +822,13 @@ def test_a_standard_output_that_cannot_be_written_is_one_error_line(
     assert capsys.readouterr().err == (
         "boilerstrip: error: <stdout>: cannot write: No space left on device\n"
     )
+
+
+def test_classify_shows_a_pages_control_characters_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page_file = tmp_path / "ctrl.txt"
+    page_file.write_text("Mehr lesen\x1b[2J\x1b]0;x\x07 hier\u009b.\n", encoding="utf-8")
+    assert main(["classify", str(page_file), "--color", "never"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.endswith("  Mehr lesen\\x1b[2J\\x1b]0;x\\x07 hier\\x9b.")

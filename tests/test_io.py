@@ -437,3 +437,9 @@ def test_standard_input_format_and_compression_are_sniffed(data: bytes, fmt: For
         stream, found = sniff_stdin(io.BufferedReader(io.BytesIO(raw)), Format.AUTO)  # type: ignore[arg-type]
         assert found is fmt
         assert stream.read() == data
+
+
+def test_a_byte_order_mark_before_the_first_jsonl_line_is_skipped() -> None:
+    data = b'\xef\xbb\xbf{"text": "eins"}\n{"text": "zwei"}\n'
+    records = list(read_jsonl(io.BytesIO(data), name="bom.jsonl"))
+    assert [(r.text, r.error) for r in records] == [("eins", None), ("zwei", None)]
