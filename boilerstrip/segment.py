@@ -205,6 +205,16 @@ def as_document(spans: Spans) -> Document:
     return Document(text=spans.text, blocks=tuple(blocks), separator=spans.separator)
 
 
+def _uses_crlf(text: str) -> bool:
+    """Whether most line breaks of ``text`` are ``\\r\\n``: kept units are then
+    joined with ``\\r\\n`` too, as their inner line breaks are.
+
+    >>> _uses_crlf("a\\r\\nb\\r\\nc"), _uses_crlf("a\\nb\\r\\nc\\n"), _uses_crlf("a")
+    (True, False, False)
+    """
+    return 2 * text.count("\r\n") > text.count("\n")
+
+
 def cut(text: str) -> Document | Spans:
     """The blocks of ``text``, as :func:`segment` cuts them: as :class:`Spans`
     when every unit is one block (no :class:`Block` objects are built), else
@@ -222,6 +232,8 @@ def cut(text: str) -> Document | Spans:
         gaps = len(lines) - 1
         blank = sum(blank_before)
         separator = "\n\n" if gaps > 0 and blank > gaps * BLANK_SEPARATOR_MIN_SHARE else "\n"
+    if _uses_crlf(text):
+        separator = separator.replace("\n", "\r\n")
     splits = _glue_splits(text)
     if splits:
         units = _split_units(units, splits)

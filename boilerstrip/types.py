@@ -71,7 +71,8 @@ class Document:
     """The input cut into blocks, and the separator used between its units.
 
     ``separator`` is ``"\\n"`` for one-block-a-line text and ``"\\n\\n"`` for
-    blank-line separated paragraphs; kept units are joined with it.
+    blank-line separated paragraphs (``"\\r\\n"`` and ``"\\r\\n\\r\\n"`` when
+    most of the input's line breaks are ``\\r\\n``); kept units are joined with it.
     """
 
     text: str
