@@ -12,8 +12,9 @@
   items of the chunks it took down are run again one at a time, so only the
   item that kills a worker ends as an error.
 * **Processes**: ``n_jobs > 1`` runs ``func`` in that many joblib (loky) worker
-  processes; ``n_jobs=1`` runs it in this process; ``n_jobs=0`` uses every
-  core. Workers are reused between calls, so a worker loads boilerstrip's
+  processes, but never more than the input has chunks (an input of one chunk
+  runs in this process); ``n_jobs=1`` runs it in this process; ``n_jobs=0``
+  uses every core. Workers are reused between calls, so a worker loads boilerstrip's
   model once (``default_model()`` is cached per process) and keeps it; the
   model is never sent with the work.
 
@@ -55,7 +56,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, Generic, TypeVar, cast
 
 from boilerstrip.errors import BoilerstripError
@@ -348,12 +349,40 @@ def parallel_map(
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    workers = resolve_n_jobs(n_jobs)
-    if workers == 1:
-        return _map_here(func, items, chunk_size=chunk_size if batched else 1, batched=batched)
-    return _map_in_processes(
-        func, items, workers=workers, chunk_size=chunk_size, batched=batched, preload=preload
+    return _map(
+        func,
+        items,
+        workers=resolve_n_jobs(n_jobs),
+        chunk_size=chunk_size,
+        batched=batched,
+        preload=preload,
     )
+
+
+def _map(
+    func: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    workers: int,
+    chunk_size: int,
+    batched: Callable[[Sequence[T]], Sequence[R]] | None,
+    preload: Sequence[str],
+) -> Generator[Outcome[R], None, None]:
+    source = iter(items)
+    if workers > 1:
+        # No more processes than chunks: an input of one chunk (a page or a
+        # few) is done here at once rather than waiting for workers to start.
+        ahead = [
+            chunk for chunk in (list(islice(source, chunk_size)) for _ in range(workers)) if chunk
+        ]
+        workers = max(1, len(ahead))
+        source = chain(chain.from_iterable(ahead), source)
+    if workers == 1:
+        yield from _map_here(func, source, chunk_size=chunk_size if batched else 1, batched=batched)
+    else:
+        yield from _map_in_processes(
+            func, source, workers=workers, chunk_size=chunk_size, batched=batched, preload=preload
+        )
 
 
 def _map_here(

@@ -392,3 +392,11 @@ def test_overlapping_calls_share_one_blas_limit_and_the_last_restores_it() -> No
         assert threads() == {1}  # the second call is still inside
         second.__exit__(None, None, None)
         assert threads() == {2}
+
+
+def test_no_more_processes_than_chunks() -> None:
+    one_chunk = {o.value for o in parallel_map(worker_pid, range(3), n_jobs=8, chunk_size=64)}
+    assert one_chunk == {os.getpid()}
+    three_chunks = {o.value for o in parallel_map(worker_pid, range(9), n_jobs=8, chunk_size=3)}
+    assert os.getpid() not in three_chunks
+    assert 1 <= len(three_chunks) <= 3
