@@ -7,6 +7,7 @@ They compose the stages and nothing else::
 
 from __future__ import annotations
 
+import operator
 import os
 import pickle
 import tempfile
@@ -36,6 +37,23 @@ def _check_text(text: object, *, where: str = "") -> str:
     if not isinstance(text, str):
         raise TypeError(f"boilerstrip expects text as str{where}, got {type(text).__name__}")
     return text
+
+
+def _check_flag(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _check_count(name: str, value: object, *, minimum: int, meaning: str = "") -> int:
+    """``value`` as an int of at least ``minimum`` (numpy integers pass; bools,
+    floats and strings raise :class:`TypeError`)."""
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}")
+    number = operator.index(value)
+    if number < minimum:
+        raise ValueError(f"{name} must be {meaning or f'at least {minimum}'}, got {number}")
+    return number
 
 
 def _model(model: object) -> Model:
@@ -242,6 +260,7 @@ def clean_batch_or_none(
 
 def _clean_all(texts: Sequence[str], *, keep_title: bool, model: Model) -> list[str]:
     """:func:`clean` of each text (checked), classifying short ones together."""
+    _check_flag("keep_title", keep_title)
     # No Block or Decision objects and no kinds here: clean needs only the labels.
     out = [""] * len(texts)
     group: list[tuple[int, Document | Spans]] = []
@@ -325,10 +344,9 @@ def clean_many(
             f"clean_many() expects an iterable of str documents, got one "
             f"{type(texts).__name__}; for one document use clean(), or pass [text]"
         )
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-    if n_jobs < 0:
-        raise ValueError(f"n_jobs must be 0 (every core) or more, got {n_jobs}")
+    batch_size = _check_count("batch_size", batch_size, minimum=1)
+    n_jobs = _check_count("n_jobs", n_jobs, minimum=0, meaning="0 (every core) or more")
+    _check_flag("keep_title", keep_title)
     if model is not None:
         _model(model)  # a wrong type fails here, not in every worker
     if model is None or resolve_n_jobs(n_jobs) == 1:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from conftest import needs_default_model
 
@@ -572,3 +574,55 @@ def test_library_calls_run_blas_on_one_thread_and_restore_it(
             classify(SENTENCE, model=toy)
         assert _blas_threads() == before == {2}
     assert seen == [{1}]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: clean("x", keep_title="no"),
+            TypeError,
+            "keep_title must be True or False, got str 'no'",
+        ),
+        (
+            lambda: clean_batch(["x"], keep_title=1),
+            TypeError,
+            "keep_title must be True or False, got int 1",
+        ),
+        (
+            lambda: clean_many(["x"], keep_title=None),
+            TypeError,
+            "keep_title must be True or False, got NoneType None",
+        ),
+        (
+            lambda: clean_many(["x"], n_jobs="2"),
+            TypeError,
+            "n_jobs must be a whole number, got str '2'",
+        ),
+        (
+            lambda: clean_many(["x"], n_jobs=1.5),
+            TypeError,
+            "n_jobs must be a whole number, got float 1.5",
+        ),
+        (
+            lambda: clean_many(["x"], batch_size=True),
+            TypeError,
+            "batch_size must be a whole number, got bool True",
+        ),
+        (
+            lambda: clean_many(["x"], n_jobs=-2),
+            ValueError,
+            "n_jobs must be 0 (every core) or more, got -2",
+        ),
+    ],
+)
+def test_option_values_of_the_wrong_type_are_refused_at_the_call(
+    call: Callable[[], object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as caught:
+        call()
+    assert str(caught.value) == message
+
+
+def test_numpy_integers_are_counts() -> None:
+    assert list(clean_many([""], n_jobs=np.int64(1), batch_size=np.int32(2))) == [""]
