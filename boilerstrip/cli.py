@@ -879,6 +879,13 @@ _DIM = "\x1b[2m"
 _RESET = "\x1b[0m"
 
 
+_FORMAT_NAMES: Mapping[Format, str] = {
+    Format.JSONL: "JSON lines",
+    Format.WARC: "WARC",
+    Format.PARQUET: "Parquet",
+}
+
+
 def run_classify(args: argparse.Namespace) -> int:
     """The ``classify`` command."""
     name: str = args.file
@@ -889,6 +896,13 @@ def run_classify(args: argparse.Namespace) -> int:
         check_inputs([name])
         if Path(name).is_dir():
             raise UsageError(f"{name}: is a folder; classify shows one page (a text file)")
+        fmt = format_of(Path(name).name)
+        if fmt is not Format.TEXT:
+            raise UsageError(
+                f"{name}: a {_FORMAT_NAMES[fmt]} file holds many pages; classify shows one "
+                f"page (a text file). To see the blocks of each: boilerstrip clean {name} "
+                "--with-blocks"
+            )
         from boilerstrip.io import open_input
 
         stream = open_input(Path(name))

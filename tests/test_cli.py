@@ -595,6 +595,13 @@ def test_classify_refuses_a_file_over_its_max_bytes(capsys: pytest.CaptureFixtur
             2,
             f"boilerstrip: error: {PAGES}: is a folder; classify shows one page (a text file)",
         ),
+        (
+            ["classify", str(DATA / "pages.jsonl")],
+            2,
+            f"boilerstrip: error: {DATA / 'pages.jsonl'}: a JSON lines file holds many pages; "
+            "classify shows one page (a text file). To see the blocks of each: boilerstrip "
+            f"clean {DATA / 'pages.jsonl'} --with-blocks",
+        ),
     ],
 )
 def test_user_errors_are_one_line_without_traceback(
