@@ -774,7 +774,8 @@ def is_special_file(path: Path) -> bool:
 
 def _compressing(stream: BinaryIO, compression: Compression, name: str) -> BinaryIO:
     if compression is Compression.GZIP:
-        return cast(BinaryIO, gzip.GzipFile(fileobj=stream, mode="wb"))
+        # The header names the file being written, not the temporary one.
+        return cast(BinaryIO, gzip.GzipFile(Path(name).name, mode="wb", fileobj=stream))
     if compression is Compression.BZIP2:
         return cast(BinaryIO, bz2.BZ2File(stream, mode="wb"))
     if compression is Compression.ZSTD:

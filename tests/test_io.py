@@ -443,3 +443,13 @@ def test_a_byte_order_mark_before_the_first_jsonl_line_is_skipped() -> None:
     data = b'\xef\xbb\xbf{"text": "eins"}\n{"text": "zwei"}\n'
     records = list(read_jsonl(io.BytesIO(data), name="bom.jsonl"))
     assert [(r.text, r.error) for r in records] == [("eins", None), ("zwei", None)]
+
+
+def test_a_gzip_output_names_itself_not_its_temporary_file(tmp_path: Path) -> None:
+    path = tmp_path / "clean.jsonl.gz"
+    writer = JsonlWriter(path)
+    writer.write({"text": "x"})
+    writer.close()
+    raw = path.read_bytes()
+    assert raw[3] & 0x08  # FNAME flag: a name follows the 10-byte header
+    assert raw[10 : raw.index(b"\x00", 10)] == b"clean.jsonl"
