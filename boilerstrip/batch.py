@@ -12,11 +12,11 @@
   items of the chunks it took down are run again one at a time, so only the
   item that kills a worker ends as an error.
 * **Processes**: ``n_jobs > 1`` runs ``func`` in that many joblib (loky) worker
-  processes, but never more than the input has chunks (an input of one chunk
-  runs in this process); ``n_jobs=1`` runs it in this process; ``n_jobs=0``
-  uses every core. Workers are reused between calls, so a worker loads boilerstrip's
-  model once (``default_model()`` is cached per process) and keeps it; the
-  model is never sent with the work.
+  processes, except for an input of one chunk, which runs in this process at
+  once (so an item that kills its process takes this one with it); ``n_jobs=1``
+  runs it in this process; ``n_jobs=0`` uses every core. Workers are reused
+  between calls, so a worker loads boilerstrip's model once (``default_model()``
+  is cached per process) and keeps it; the model is never sent with the work.
 
 * **Batched**: given ``batched``, a function that does what ``func`` does for
   a whole chunk at once, each chunk is first given to it (faster when work on
@@ -370,13 +370,14 @@ def _map(
 ) -> Generator[Outcome[R], None, None]:
     source = iter(items)
     if workers > 1:
-        # No more processes than chunks: an input of one chunk (a page or a
-        # few) is done here at once rather than waiting for workers to start.
-        ahead = [
-            chunk for chunk in (list(islice(source, chunk_size)) for _ in range(workers)) if chunk
-        ]
-        workers = max(1, len(ahead))
-        source = chain(chain.from_iterable(ahead), source)
+        # An input of one chunk (a page or a few) is done here at once rather
+        # than waiting for workers to start. Otherwise the pool keeps the size
+        # asked for: resizing it between calls would restart workers.
+        first = list(islice(source, chunk_size))
+        second = list(islice(source, chunk_size)) if len(first) == chunk_size else []
+        if not second:
+            workers = 1
+        source = chain(first, second, source)
     if workers == 1:
         yield from _map_here(func, source, chunk_size=chunk_size if batched else 1, batched=batched)
     else:

@@ -928,7 +928,7 @@ def run_classify(args: argparse.Namespace) -> int:
                     "end": d.end,
                     "text": d.text,
                 }
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                out.write(json.dumps(row, ensure_ascii=False).translate(_JSON_CONTROLS) + "\n")
         return EXIT_OK
     colour = args.color == "always" or (args.color == "auto" and out.isatty())
     width = shutil.get_terminal_size().columns if out.isatty() else 0
@@ -940,6 +940,10 @@ def run_classify(args: argparse.Namespace) -> int:
     print(f"{PROG}: {len(decisions)} blocks: {summary}", file=sys.stderr)
     return EXIT_OK
 
+
+_JSON_CONTROLS = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+"""The control characters ``json.dumps`` leaves raw (DEL and C1, among them the
+one-byte CSI), escaped as JSON allows: ``classify --json`` is often read on a terminal."""
 
 _SHOWN_CONTROLS = {
     code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0)) if not chr(code).isspace()

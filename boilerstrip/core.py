@@ -40,9 +40,10 @@ def _check_text(text: object, *, where: str = "") -> str:
 
 
 def _check_flag(name: str, value: object) -> bool:
-    if not isinstance(value, bool):
+    """``value`` as a bool (numpy's pass); anything else raises :class:`TypeError`."""
+    if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
-    return value
+    return bool(value)
 
 
 def _check_count(name: str, value: object, *, minimum: int, meaning: str = "") -> int:

@@ -273,6 +273,11 @@ def _decompressing(stream: BinaryIO, compression: Compression, name: str) -> Bin
 ZSTD_READ_BYTES = 1 << 17
 """Compressed bytes read at a time from a zstd stream."""
 
+ZSTD_FEED_BYTES = 1 << 10
+"""Compressed bytes decompressed at a time. zstd packs up to 128 KiB of repeated
+bytes into a few, so a kibibyte of input may give some 32 MiB of output at most:
+memory stays bounded whatever the file holds."""
+
 
 class _ZstdFrames(io.RawIOBase):
     """The frames of a zstd stream decompressed one after another.
@@ -287,7 +292,8 @@ class _ZstdFrames(io.RawIOBase):
         self._stream = stream
         self._decompressor = decompressor
         self._frame: Any = None  # the decompressor of the current frame
-        self._pending = memoryview(b"")
+        self._input = memoryview(b"")  # compressed bytes not yet decompressed
+        self._pending = memoryview(b"")  # decompressed bytes not yet read
         self._ended = False
 
     def readable(self) -> bool:
@@ -295,21 +301,24 @@ class _ZstdFrames(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         while not self._pending:
-            if self._ended:
-                return 0
-            chunk = self._stream.read(ZSTD_READ_BYTES)
-            if not chunk:
-                self._ended = True
-                if self._frame is not None and not self._frame.eof:
-                    raise EOFError("compressed file ended before the end of its zstd frame")
-                return 0
-            self._pending = memoryview(self._decompress(chunk))
+            if not self._input:
+                if self._ended:
+                    return 0
+                self._input = memoryview(self._stream.read(ZSTD_READ_BYTES))
+                if not self._input:
+                    self._ended = True
+                    if self._frame is not None and not self._frame.eof:
+                        raise EOFError("compressed file ended before the end of its zstd frame")
+                    return 0
+            piece = self._input[:ZSTD_FEED_BYTES]
+            self._input = self._input[ZSTD_FEED_BYTES:]
+            self._pending = memoryview(self._decompress(piece))
         size = min(len(buffer), len(self._pending))
         buffer[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         return size
 
-    def _decompress(self, data: bytes) -> bytes:
+    def _decompress(self, data: memoryview | bytes) -> bytes:
         out = []
         while data:
             if self._frame is None or self._frame.eof:
@@ -352,7 +361,10 @@ def sniff_stdin(stream: BinaryIO, fmt: Format) -> tuple[BinaryIO, Format]:
     if compression is not Compression.NONE:
         decompressed = _decompressing(cast(BinaryIO, buffered), compression, STDIN_NAME)
         buffered = _peekable(decompressed)
-        head = buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+        try:
+            head = buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+        except _read_errors() as exc:
+            raise InputError(f"{STDIN_NAME}: cannot read: {exc}") from None
     out = cast(BinaryIO, buffered)
     if fmt is Format.AUTO:
         start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -560,10 +572,10 @@ def read_jsonl(
             size = len(line) + _skip_line(stream, line)
             yield base(text=None, size=size, error=_too_big(size, max_bytes))
             continue
-        if not line.strip():
-            continue
         if number == 1 and line.startswith(UTF8_BOM):  # written by some Windows tools
             line = line[len(UTF8_BOM) :]
+        if not line.strip():
+            continue
         try:
             decoded = line.decode("utf-8")
         except UnicodeDecodeError as exc:

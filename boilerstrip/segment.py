@@ -205,14 +205,22 @@ def as_document(spans: Spans) -> Document:
     return Document(text=spans.text, blocks=tuple(blocks), separator=spans.separator)
 
 
-def _uses_crlf(text: str) -> bool:
-    """Whether most line breaks of ``text`` are ``\\r\\n``: kept units are then
-    joined with ``\\r\\n`` too, as their inner line breaks are.
+def _line_break(text: str) -> str:
+    """The most common line break of ``text``: ``"\\r\\n"``, ``"\\r"`` or ``"\\n"``
+    (ties and text without one: ``"\\n"``). Kept units are joined with it, as
+    their inner line breaks are.
 
-    >>> _uses_crlf("a\\r\\nb\\r\\nc"), _uses_crlf("a\\nb\\r\\nc\\n"), _uses_crlf("a")
-    (True, False, False)
+    >>> _line_break("a\\r\\nb\\r\\nc"), _line_break("a\\rb\\rc\\r\\nd"), _line_break("a\\nb\\r\\nc")
+    ('\\r\\n', '\\r', '\\n')
     """
-    return 2 * text.count("\r\n") > text.count("\n")
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    cr = text.count("\r") - crlf
+    if crlf > lf and crlf >= cr:
+        return "\r\n"
+    if cr > lf and cr > crlf:
+        return "\r"
+    return "\n"
 
 
 def cut(text: str) -> Document | Spans:
@@ -232,8 +240,9 @@ def cut(text: str) -> Document | Spans:
         gaps = len(lines) - 1
         blank = sum(blank_before)
         separator = "\n\n" if gaps > 0 and blank > gaps * BLANK_SEPARATOR_MIN_SHARE else "\n"
-    if _uses_crlf(text):
-        separator = separator.replace("\n", "\r\n")
+    line_break = _line_break(text)
+    if line_break != "\n":
+        separator = separator.replace("\n", line_break)
     splits = _glue_splits(text)
     if splits:
         units = _split_units(units, splits)

@@ -71,8 +71,9 @@ class Document:
     """The input cut into blocks, and the separator used between its units.
 
     ``separator`` is ``"\\n"`` for one-block-a-line text and ``"\\n\\n"`` for
-    blank-line separated paragraphs (``"\\r\\n"`` and ``"\\r\\n\\r\\n"`` when
-    most of the input's line breaks are ``\\r\\n``); kept units are joined with it.
+    blank-line separated paragraphs, with the input's most common line break
+    (``"\\r\\n"`` or ``"\\r\\n\\r\\n"`` for a Windows text); kept units are joined
+    with it.
     """
 
     text: str

@@ -394,9 +394,11 @@ def test_overlapping_calls_share_one_blas_limit_and_the_last_restores_it() -> No
         assert threads() == {2}
 
 
-def test_no_more_processes_than_chunks() -> None:
-    one_chunk = {o.value for o in parallel_map(worker_pid, range(3), n_jobs=8, chunk_size=64)}
-    assert one_chunk == {os.getpid()}
-    three_chunks = {o.value for o in parallel_map(worker_pid, range(9), n_jobs=8, chunk_size=3)}
-    assert os.getpid() not in three_chunks
-    assert 1 <= len(three_chunks) <= 3
+@pytest.mark.parametrize(("count", "here"), [(0, set()), (3, {os.getpid()}), (4, {os.getpid()})])
+def test_an_input_of_one_chunk_runs_in_this_process(count: int, here: set[int]) -> None:
+    assert {o.value for o in parallel_map(worker_pid, range(count), n_jobs=8, chunk_size=4)} == here
+
+
+def test_an_input_of_two_chunks_runs_in_workers() -> None:
+    there = {o.value for o in parallel_map(worker_pid, range(5), n_jobs=2, chunk_size=4)}
+    assert os.getpid() not in there

@@ -839,3 +839,7 @@ def test_classify_shows_a_pages_control_characters_escaped(
     assert main(["classify", str(page_file), "--color", "never"]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert line.endswith("  Mehr lesen\\x1b[2J\\x1b]0;x\\x07 hier\\x9b.")
+    assert main(["classify", str(page_file), "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "\\u001b[2J\\u001b]0;x\\u0007 hier\\u009b." in out
+    assert json.loads(out)["text"] == "Mehr lesen\x1b[2J\x1b]0;x\x07 hier\u009b."

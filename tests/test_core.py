@@ -624,5 +624,6 @@ def test_option_values_of_the_wrong_type_are_refused_at_the_call(
     assert str(caught.value) == message
 
 
-def test_numpy_integers_are_counts() -> None:
+def test_numpy_integers_are_counts_and_numpy_bools_flags() -> None:
     assert list(clean_many([""], n_jobs=np.int64(1), batch_size=np.int32(2))) == [""]
+    assert clean("", keep_title=np.True_) == ""

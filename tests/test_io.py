@@ -439,10 +439,17 @@ def test_standard_input_format_and_compression_are_sniffed(data: bytes, fmt: For
         assert stream.read() == data
 
 
-def test_a_byte_order_mark_before_the_first_jsonl_line_is_skipped() -> None:
-    data = b'\xef\xbb\xbf{"text": "eins"}\n{"text": "zwei"}\n'
+@pytest.mark.parametrize("first", [b"", b"\r\n"])
+def test_a_byte_order_mark_before_the_first_jsonl_line_is_skipped(first: bytes) -> None:
+    data = b"\xef\xbb\xbf" + first + b'{"text": "eins"}\n{"text": "zwei"}\n'
     records = list(read_jsonl(io.BytesIO(data), name="bom.jsonl"))
     assert [(r.text, r.error) for r in records] == [("eins", None), ("zwei", None)]
+
+
+def test_a_cut_zstd_stream_on_standard_input_is_an_input_error() -> None:
+    cut = _zstd_compress(b'{"text": "a page"}\n' * 500)[:30]
+    with pytest.raises(InputError, match=r"^<stdin>: cannot read: compressed file ended before"):
+        sniff_stdin(io.BytesIO(cut), Format.AUTO)
 
 
 def test_a_gzip_output_names_itself_not_its_temporary_file(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ CASES: list[dict[str, Any]] = json.loads((DATA / "segment_cases.json").read_text
 def check_invariants(text: str, doc: Document) -> None:
     """Everything segment() promises about any input."""
     assert doc.text == text
-    assert doc.separator in ("\n", "\n\n", "\r\n", "\r\n\r\n")
+    assert doc.separator in ("\n", "\n\n", "\r\n", "\r\n\r\n", "\r", "\r\r")
     previous_end = 0
     previous_unit = -1
     for block in doc.blocks:
@@ -35,7 +35,7 @@ def check_invariants(text: str, doc: Document) -> None:
         assert len(block.text) <= LONG_UNIT_CHARS
         assert block.unit in (previous_unit, previous_unit + 1)
         if len(block.text.splitlines()) > 1:
-            assert doc.separator in ("\n\n", "\r\n\r\n")
+            assert doc.separator in ("\n\n", "\r\n\r\n", "\r\r")
         previous_end = block.end
         previous_unit = block.unit
     if doc.blocks:
