@@ -43,7 +43,7 @@ import zlib
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import partial
 from pathlib import Path
@@ -615,6 +615,25 @@ WARC_TEXT_TYPE = "conversion"
 """WARC record type of a page's extracted text (what WET files hold)."""
 
 
+class _Notes(io.TextIOBase):
+    """A text stream that only remembers whether anything was written to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = False
+
+    def write(self, text: str) -> int:
+        self.written = self.written or bool(text)
+        return len(text)
+
+
+WARC_LENGTH_MISMATCH = (
+    "its Content-Length does not match its content (more data follows it before the "
+    "next record): its text may be cut"
+)
+"""The error of a WARC record that warcio finds misaligned while reading on."""
+
+
 def read_warc(
     stream: IO[bytes],
     *,
@@ -629,8 +648,28 @@ def read_warc(
     """
     archive = _require("warcio.archiveiterator", "io", f"{name}: reading WARC")
     number = 0
+    records = archive.ArchiveIterator(stream)
+    held: Record | None = None  # the last record, given out once the next is found
     try:
-        for item in archive.ArchiveIterator(stream):
+        while True:
+            # warcio writes a warning to stderr when a record is not followed by
+            # its blank lines (its Content-Length is wrong); the library never
+            # prints, so the warning makes that record an error instead.
+            notes = _Notes()
+            try:
+                with contextlib.redirect_stderr(notes):
+                    item = next(records, None)
+            except Exception:
+                if held is not None:  # read whole before the break
+                    yield held
+                raise
+            if held is not None:
+                if notes.written and held.error is None:
+                    held = replace(held, text=None, error=WARC_LENGTH_MISMATCH)
+                yield held
+                held = None
+            if item is None:
+                break
             number += 1
             kind = item.rec_type
             if kind != WARC_TEXT_TYPE:
@@ -644,7 +683,7 @@ def read_warc(
                 "date": headers.get_header("WARC-Date"),
             }
             base = partial(Record, source=name, unit="record", position=number, fields=fields)
-            yield _read_document(
+            held = _read_document(
                 item.content_stream(),
                 base,
                 max_bytes=max_bytes,

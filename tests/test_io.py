@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from boilerstrip.io import (
+    WARC_LENGTH_MISMATCH,
     AtomicFile,
     Compression,
     FolderWriter,
@@ -460,3 +461,25 @@ def test_a_gzip_output_names_itself_not_its_temporary_file(tmp_path: Path) -> No
     raw = path.read_bytes()
     assert raw[3] & 0x08  # FNAME flag: a name follows the 10-byte header
     assert raw[10 : raw.index(b"\x00", 10)] == b"clean.jsonl"
+
+
+def _warc_record(number: int, declared: int, content: bytes) -> bytes:
+    head = (
+        f"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:uuid:{number}>\r\n"
+        f"Content-Length: {declared}\r\n\r\n"
+    )
+    return head.encode() + content + b"\r\n\r\n"
+
+
+def test_a_warc_record_longer_than_its_content_length_is_an_error_and_nothing_is_printed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = _warc_record(1, 10, b"Hello world, this is longer than ten bytes.") + _warc_record(
+        2, 5, b"Hello"
+    )
+    records = list(read_warc(io.BytesIO(data), name="bad.warc"))
+    assert [(r.position, r.text, r.error) for r in records] == [
+        (1, None, WARC_LENGTH_MISMATCH),
+        (2, "Hello", None),
+    ]
+    assert capsys.readouterr() == ("", "")
