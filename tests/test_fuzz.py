@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import boilerstrip
@@ -96,7 +96,9 @@ def test_parallel_map_never_loses_an_item_in_workers(items: list[int], chunk: in
 JSONISH = st.lists(
     st.one_of(
         st.binary(max_size=60),
-        st.sampled_from([b'{"text": "ok"}', b'{"text": 1}', b"{}", b"[]", b'{"text": "\xff"}']),
+        st.sampled_from(
+            [b'{"text": "ok"}', b'{"text": 1}', b"{}", b"[]", b'{"text": "\xff"}', b"\xef\xbb\xbf"]
+        ),
     ),
     max_size=30,
 )
@@ -104,12 +106,21 @@ JSONISH = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(JSONISH, st.integers(min_value=0, max_value=80))
+@example([b"\xef\xbb\xbf"], 0)
+@example([b"\xef\xbb\xbf\r", b'{"text": "ok"}'], 2)
 def test_jsonl_reader_gives_one_record_per_non_blank_line(lines: list[bytes], limit: int) -> None:
     data = b"\n".join(lines)
     records = list(read_jsonl(io.BytesIO(data), name="fuzz.jsonl", max_bytes=limit))
     pieces = data.split(b"\n")
+    bom = b"\xef\xbb\xbf"  # skipped before the first line
+
+    def content(n: int, piece: bytes) -> bytes:
+        return piece[len(bom) :] if n == 1 and piece.startswith(bom) else piece
+
     expected = [
-        n for n, piece in enumerate(pieces, 1) if piece.strip() or (limit and len(piece) > limit)
+        n
+        for n, piece in enumerate(pieces, 1)
+        if content(n, piece).strip() or (limit and len(piece) > limit)
     ]
     assert [r.position for r in records] == expected
     for record in records:
