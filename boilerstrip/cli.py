@@ -211,10 +211,11 @@ formats (--format auto decides from each file name; compressed files end in
   parquet   one row per document (.parquet); output keeps every column
 
 output (--output-format auto): by the suffix of -o (.jsonl, .parquet, a folder
-ending in / for one text file per input file); without -o, one text file or
-standard input gives text and everything else gives JSON lines. In one text
-stream, documents are separated by a form feed line ("\\f"): split on it to
-get them back.
+ending in / for one text file per input text file, at its path under the
+input folder; two inputs that would share a path are refused before any is
+cleaned); without -o, one text file or standard input gives text and
+everything else gives JSON lines. In one text stream, documents are separated
+by a form feed line ("\\f"): split on it to get them back.
 
 bad records (invalid JSON, missing or non-string text, bytes that are not UTF-8,
 binary data, records over --max-bytes, a record that fails to clean) never stop
