@@ -413,6 +413,9 @@ def _clean_many_with(
         )
     finally:
         os.unlink(path)
+        # An input of one batch is cleaned here, not in a worker: drop the
+        # copy of the model loaded from the file.
+        _model_from.cache_clear()
 
 
 @lru_cache(maxsize=2)

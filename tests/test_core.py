@@ -473,6 +473,14 @@ def test_clean_many_with_a_model_in_two_processes_hands_it_over_as_a_file(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_clean_many_with_a_model_and_one_batch_keeps_no_copy_of_it(toy: Model) -> None:
+    texts = BATCH[:2]
+    assert list(clean_many(texts, n_jobs=2, batch_size=8, model=toy)) == [
+        clean(t, model=toy) for t in texts
+    ]
+    assert core._model_from.cache_info().currsize == 0
+
+
 def test_clean_many_closed_early_removes_its_model_file(
     toy: Model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
