@@ -644,7 +644,9 @@ def read_warc(
     """One record per ``conversion`` record, with its id, URL and date in ``fields``.
 
     Other record types carry no page text; they are counted in ``skipped``.
-    ``position`` counts every WARC record in the file.
+    ``position`` counts every WARC record in the file. A record followed by more
+    data than its Content-Length says is an error record
+    (:data:`WARC_LENGTH_MISMATCH`): its text may be cut.
     """
     archive = _require("warcio.archiveiterator", "io", f"{name}: reading WARC")
     number = 0
