@@ -95,3 +95,6 @@ def test_batch_errors_name_the_column_and_row() -> None:
         BatchCleaner()({"id": [1], "body": ["x"]})
     with pytest.raises(TypeError, match=r"column 'text', row 1 of the batch: .*got bytes"):
         BatchCleaner()({"text": ["fine", b"raw bytes"]})
+    # map() without batched=True hands over one row: its text is no list of texts.
+    with pytest.raises(TypeError, match=r"column 'text' of the batch is one str, .*batched=True"):
+        BatchCleaner()({"text": "abc def"})

@@ -59,7 +59,8 @@ class BatchCleaner:
         """The cleaned texts of one batch, as ``{output_column: [...]}``.
 
         Raises :class:`KeyError` if the batch has no ``input_column`` and
-        :class:`TypeError` for a value that is neither a ``str`` nor ``None``.
+        :class:`TypeError` for a value that is neither a ``str`` nor ``None``, or
+        for a column that is one value, not a list (``map`` without ``batched=True``).
         """
         try:
             texts = batch[self.input_column]
@@ -68,6 +69,12 @@ class BatchCleaner:
                 f"batch has no column {self.input_column!r} to clean; "
                 f"its columns are {sorted(batch)}"
             ) from None
+        if texts is None or isinstance(texts, (str, bytes)):
+            raise TypeError(
+                f"column {self.input_column!r} of the batch is one "
+                f"{type(texts).__name__}, not a list of texts: give BatchCleaner to "
+                "Dataset.map(..., batched=True)"
+            )
         checked: list[str | None] = []
         for position, text in enumerate(texts):
             if text is not None and not isinstance(text, str):
