@@ -47,6 +47,7 @@ import numpy as np
 import numpy.typing as npt
 
 from boilerstrip.align import align_labels
+from boilerstrip.argtypes import positive
 from boilerstrip.arrays import Pages
 from boilerstrip.features import (
     DENSE_NAMES,
@@ -2319,6 +2320,17 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def _check_out(parser: argparse.ArgumentParser, out: Path) -> None:
+    """Fail before training, not after it, when ``out`` cannot take the model."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".{MODEL_FILENAME}.write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        parser.error(f"--out {out}: cannot write there: {exc.strerror or exc}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point: ``python -m boilerstrip.train``."""
     parser = argparse.ArgumentParser(
@@ -2326,8 +2338,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Rebuild the boilerstrip model from the TRAIN benchmark sets.",
         epilog="Example: python -m boilerstrip.train --data ../shared/data --out models/",
     )
+    from boilerstrip.convert import Converter
+
     parser.add_argument("--data", type=Path, required=True, help="folder holding the TRAIN sets")
-    parser.add_argument("--out", type=Path, default=Path("models"), help="output folder")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="output folder for the model, its card and report (models/ replaces the shipped one)",
+    )
     parser.add_argument(
         "--kinds",
         type=Path,
@@ -2355,26 +2374,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"(default: {DEFAULT_FUNCTION_WORDS_FILE})",
     )
     parser.add_argument(
-        "--converters", nargs="+", default=list(DEFAULT_CONVERTERS), help="HTML-to-text converters"
+        "--converters",
+        nargs="+",
+        default=list(DEFAULT_CONVERTERS),
+        choices=[c.value for c in Converter],
+        help="HTML-to-text converters",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice")
-    parser.add_argument("--folds", type=int, default=N_FOLDS, help="cross-validation folds")
+    parser.add_argument(
+        "--folds", type=positive, default=N_FOLDS, help="cross-validation folds (2 or more)"
+    )
     parser.add_argument("--cache", type=Path, default=None, help="cache converted texts here")
-    parser.add_argument("--limit", type=int, default=None, help="at most N pages per set (tests)")
+    parser.add_argument(
+        "--limit", type=positive, default=None, help="at most N pages per set (tests)"
+    )
     args = parser.parse_args(argv)
+    if args.folds < 2:
+        parser.error(f"argument --folds: must be 2 or more, got {args.folds}")
+    if not args.data.is_dir():
+        parser.error(f"--data {args.data}: no such folder")
+    missing = [name for name in TRAIN_SETS if not (args.data / name).is_dir()]
+    if missing:
+        parser.error(
+            f"--data {args.data}: no TRAIN set {missing[0]!r} in it "
+            f"(the folder holding {', '.join(TRAIN_SETS)})"
+        )
 
     def progress(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
     kinds_file = args.kinds or DEFAULT_KINDS_FILE
+    hint = " (the defaults are paths in the repository: run from its root, or name the file)"
     if not kinds_file.is_file():
-        parser.error(f"kind-labeled set not found: {kinds_file}")
+        parser.error(f"kind-labeled set not found: {kinds_file}{hint}")
     if not args.kind_sample.is_file():
-        parser.error(f"kind sample not found: {args.kind_sample}")
+        parser.error(f"kind sample not found: {args.kind_sample}{hint}")
     if not args.appeals.is_file():
-        parser.error(f"appeals file not found: {args.appeals}")
+        parser.error(f"appeals file not found: {args.appeals}{hint}")
     if not args.function_words.is_file():
-        parser.error(f"function-words file not found: {args.function_words}")
+        parser.error(f"function-words file not found: {args.function_words}{hint}")
+    _check_out(parser, args.out)
     model, info = train(
         args.data,
         converters=args.converters,

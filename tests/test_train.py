@@ -964,3 +964,40 @@ def test_recheck_scores_judged_blocks_with_the_current_rule(data_dir: Path, tmp_
     judged.write_text("\n".join([lines[0], *("\t".join(c) for c in cells)]) + "\n")
     with pytest.raises(ValueError, match="no longer holds 'a block the page never held'"):
         check.recheck(data_dir, judged)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--limit", "0"], "argument --limit: must be 1 or more, got 0"),
+        (["--folds", "1"], "argument --folds: must be 2 or more, got 1"),
+        (["--converters", "foo"], "argument --converters: invalid choice: 'foo'"),
+        (["--out", "FILE"], "--out FILE: cannot write there: File exists"),
+        (["--data", "MISSING"], "--data MISSING: no such folder"),
+        (["--data", "EMPTY"], "--data EMPTY: no TRAIN set 'wcxb-dev' in it"),
+    ],
+)
+def test_bad_arguments_stop_training_before_it_starts(
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    message: str,
+) -> None:
+    names = {
+        "FILE": tmp_path / "a-file",
+        "MISSING": tmp_path / "missing",
+        "EMPTY": tmp_path / "empty",
+    }
+    names["FILE"].write_text("")
+    names["EMPTY"].mkdir()
+    extra = [str(names.get(a, a)) for a in extra]
+    for placeholder, path in names.items():
+        message = message.replace(placeholder, str(path))
+    argv = ["--data", str(data_dir), "--out", str(tmp_path / "out"), "--kinds", str(KINDS)]
+    argv += ["--kind-sample", str(KIND_SAMPLE), "--appeals", str(APPEALS)]
+    argv += ["--function-words", str(FUNCTION_WORDS), *extra]
+    with pytest.raises(SystemExit) as stopped:
+        train.main(argv)
+    assert stopped.value.code == 2
+    assert f"python -m boilerstrip.train: error: {message}" in capsys.readouterr().err
