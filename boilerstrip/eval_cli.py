@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -178,6 +179,9 @@ def run(args: argparse.Namespace) -> int:
     except BoilerstripError as error:  # a missing peer package
         print(f"{PREFIX} {error}", file=sys.stderr)
         return EXIT_USAGE
+    if args.json_path is not None and (problem := _unwritable(args.json_path)):
+        print(f"{PREFIX} {args.json_path}: cannot write: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     dataset_format = Format(args.format) if args.format else None
     converter = Converter(args.converter)
     try:
@@ -203,19 +207,35 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PREFIX} {error}", file=sys.stderr)
         return EXIT_USAGE
     progress.close()
+    with writing_stdout():
+        sys.stdout.write(format_report(report))
     if args.json_path is not None:
         try:
             write_json(report, args.json_path)
         except OSError as error:
             reason = error.strerror or error
             print(f"{PREFIX} {args.json_path}: cannot write: {reason}", file=sys.stderr)
-            return EXIT_USAGE
-    with writing_stdout():
-        sys.stdout.write(format_report(report))
+            return EXIT_RUNTIME
+    if all(system.pages_read == 0 for system in report.systems):
+        print(f"{PREFIX} {args.dataset}: the dataset holds no page", file=sys.stderr)
+        return EXIT_RUNTIME
     if all(system.pages_scored == 0 for system in report.systems):
         print(f"{PREFIX} no page could be scored (see the errors above)", file=sys.stderr)
         return EXIT_RUNTIME
     return EXIT_OK
+
+
+def _unwritable(path: Path) -> str:
+    """Why a report could not be written to ``path`` ("" if it seems it can):
+    checked before the evaluation, so that a typo does not cost the run."""
+    if path.is_dir():
+        return "is a folder"
+    folder = path.parent
+    if not folder.is_dir():
+        return f"no folder {folder}"
+    if not os.access(folder, os.W_OK):
+        return f"folder {folder} is not writable"
+    return ""
 
 
 def _detected_format(path: Path) -> str:

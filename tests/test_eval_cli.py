@@ -310,3 +310,25 @@ def test_compare_finds_sets_and_marks_their_use(tmp_path: Path) -> None:
         ("group/dragnet", "dragnet", "EVAL-ONLY"),
         ("group/texts", "textdir", "EVAL"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"), [("no/report.json", "no folder {tmp}/no"), (".", "is a folder")]
+)
+def test_a_json_path_that_cannot_be_written_stops_eval_before_it_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str, reason: str
+) -> None:
+    path = tmp_path / target
+    assert _main(["eval", str(FIXTURE), "--system", "all-text", "--json", str(path), "-q"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"boilerstrip: error: {path}: cannot write: {reason.format(tmp=tmp_path)}\n"
+
+
+def test_an_empty_dataset_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert _main(["eval", str(empty), "--system", "all-text", "-q"]) == 1
+    assert capsys.readouterr().err == f"boilerstrip: error: {empty}: the dataset holds no page\n"
