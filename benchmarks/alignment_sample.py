@@ -34,7 +34,7 @@ from boilerstrip.align import align_labels
 from boilerstrip.convert import Converter, html_to_text
 from boilerstrip.datasets import Page, iter_pages
 from boilerstrip.segment import segment
-from boilerstrip.train import DEFAULT_CONVERTERS, TRAIN_SETS, page_headings
+from boilerstrip.train import DEFAULT_CONVERTERS, TRAIN_SETS, page_headings, train_data_problem
 from boilerstrip.types import Label
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -262,6 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rule and score them against their judgements",
     )
     args = parser.parse_args(argv)
+    if problem := train_data_problem(args.data_dir):
+        parser.error(problem)
     if args.recheck is not None:
         try:
             print_recheck(recheck(args.data_dir, args.recheck))

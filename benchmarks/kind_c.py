@@ -43,6 +43,7 @@ from boilerstrip.train import (
     load_examples,
     page_texts,
     read_appeals,
+    train_data_problem,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=RESULTS, help="file to update")
     parser.add_argument("--no-write", action="store_true", help="print, do not write")
     args = parser.parse_args(argv)
+    if problem := train_data_problem(args.data_dir):
+        parser.error(problem)
 
     started = time.perf_counter()
     examples = load_examples(

@@ -2320,6 +2320,23 @@ def write_model_card(path: Path, info: dict[str, Any], *, model_file: Path, comm
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def train_data_problem(data_dir: Path) -> str:
+    """What is wrong with ``data_dir`` as the folder of the TRAIN sets ("" if nothing).
+
+    >>> train_data_problem(Path("/nonexistent"))
+    '/nonexistent: no such folder'
+    """
+    if not data_dir.is_dir():
+        return f"{data_dir}: no such folder"
+    missing = [name for name in TRAIN_SETS if not (data_dir / name).is_dir()]
+    if missing:
+        return (
+            f"{data_dir}: no TRAIN set {missing[0]!r} in it "
+            f"(the folder holding {', '.join(TRAIN_SETS)})"
+        )
+    return ""
+
+
 def _check_out(parser: argparse.ArgumentParser, out: Path) -> None:
     """Fail before training, not after it, when ``out`` cannot take the model."""
     try:
@@ -2391,14 +2408,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error(f"argument --folds: must be 2 or more, got {args.folds}")
-    if not args.data.is_dir():
-        parser.error(f"--data {args.data}: no such folder")
-    missing = [name for name in TRAIN_SETS if not (args.data / name).is_dir()]
-    if missing:
-        parser.error(
-            f"--data {args.data}: no TRAIN set {missing[0]!r} in it "
-            f"(the folder holding {', '.join(TRAIN_SETS)})"
-        )
+    if problem := train_data_problem(args.data):
+        parser.error(f"--data {problem}")
 
     def progress(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
