@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus import publish_section
+from corpus import command_line, publish_section
 
 from boilerstrip.convert import html_to_text
 from boilerstrip.datasets._io import find_files, lines, read_html, read_text
@@ -202,9 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"not installed: {', '.join(missing)} (pip install '.[bench]')")
     started = time.perf_counter()
     tallies, n_pages = tally(args.systems, dragnet)
-    command = "python benchmarks/comments.py " + " ".join(
-        a for a in (argv if argv is not None else sys.argv[1:])
-    )
+    command = command_line("comments.py", argv)
     text = section(tallies, n_pages, command, time.perf_counter() - started)
     publish_section(text, args.results, start=START_MARK, end=END_MARK, print_only=args.no_write)
     return 0

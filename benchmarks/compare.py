@@ -39,7 +39,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import write_section
+from corpus import command_line, write_section
 
 from boilerstrip.convert import DEFAULT_CONVERTER, Converter
 from boilerstrip.datasets import EVAL_ONLY_DATASETS, DatasetError, detect_format, iter_pages
@@ -402,9 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="systems to run (default: every installed one)",
     )
     args = parser.parse_args(argv)
-    command = " ".join(
-        ["python benchmarks/compare.py", *(argv if argv is not None else sys.argv[1:])]
-    )
+    command = command_line("compare.py", argv)
     if not args.data_dir.is_dir():
         print(f"compare.py: not a folder: {args.data_dir}", file=sys.stderr)
         return 2

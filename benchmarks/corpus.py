@@ -24,6 +24,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shlex
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -109,6 +110,18 @@ def write_section(section: str, results: Path, *, start: str, end: str) -> None:
         fh.write(text)
     os.chmod(temp, 0o644)
     os.replace(temp, results)
+
+
+def command_line(script: str, argv: Sequence[str] | None) -> str:
+    """The command that regenerates a script's section: ``python benchmarks/SCRIPT``
+    and the arguments it was given (``argv``, or this process's), ``--no-write``
+    left out.
+
+    >>> command_line("kind_c.py", ["../shared/data", "--c", "0.3", "--no-write"])
+    'python benchmarks/kind_c.py ../shared/data --c 0.3'
+    """
+    given = sys.argv[1:] if argv is None else argv
+    return shlex.join(["python", f"benchmarks/{script}", *(a for a in given if a != "--no-write")])
 
 
 def publish_section(text: str, results: Path, *, start: str, end: str, print_only: bool) -> None:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus import publish_section
+from corpus import command_line, publish_section
 
 from boilerstrip.model import default_model
 from boilerstrip.train import (
@@ -89,8 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         START_MARK,
         "## Kind classifier: its penalty C",
         "",
-        f"Generated {datetime.now(timezone.utc):%Y-%m-%d} by `python benchmarks/kind_c.py "
-        f"{args.data_dir}` in {time.perf_counter() - started:.0f} s "
+        f"Generated {datetime.now(timezone.utc):%Y-%m-%d} by "
+        f"`{command_line('kind_c.py', argv)}` in {time.perf_counter() - started:.0f} s "
         f"(Python {platform.python_version()}). Reads the TRAIN sets only.",
         "",
         f"Accuracy of the kind classifier's cross-validation ({first['folds']} folds grouped "

@@ -42,7 +42,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus import TRAIN_HTML, html_files, read_html, read_jsonl, write_jsonl, write_section
+from corpus import (
+    TRAIN_HTML,
+    command_line,
+    html_files,
+    read_html,
+    read_jsonl,
+    write_jsonl,
+    write_section,
+)
 
 DEFAULT_DATA = Path("/work/shared/data")
 DEFAULT_CACHE = Path("/tmp/boilerstrip-bench/spark-overhead-texts.jsonl")
@@ -234,7 +242,9 @@ def _load_average() -> str:
         return "unknown"
 
 
-def render(runs: list[Run], *, pages: list[str], loads: list[str], model_file: Path | None) -> str:
+def render(
+    runs: list[Run], *, pages: list[str], loads: list[str], model_file: Path | None, command: str
+) -> str:
     one, two, spark_one, spark_two = runs
     mean_chars = sum(len(p) for p in pages) / len(pages)
     mean_bytes = sum(len(p.encode("utf-8")) for p in pages) / len(pages)
@@ -242,9 +252,7 @@ def render(runs: list[Run], *, pages: list[str], loads: list[str], model_file: P
         START_MARK,
         "## Spark overhead",
         "",
-        "Produced by `python benchmarks/spark_overhead.py"
-        + ("" if model_file is None else " --model FILE")
-        + f"`: {len(pages):,} pages of {mean_chars / 1000:.1f} K characters "
+        f"Produced by `{command}`: {len(pages):,} pages of {mean_chars / 1000:.1f} K characters "
         f"({mean_bytes / 1000:.1f} KB of UTF-8) on average (TRAIN HTML of WCXB dev and "
         "Readability's test pages, converted with resiliparse, cut at ~10 K characters, "
         "repeated in order), "
@@ -307,7 +315,9 @@ def main(argv: list[str] | None = None) -> int:
         loads.append(_load_average())
         runs.append(run_spark(pages, cores, totals[0], args.model))
         print(f"{runs[-1].name}: {runs[-1].seconds:.1f} s", file=sys.stderr)
-    section = render(runs, pages=pages, loads=loads, model_file=args.model)
+    section = render(
+        runs, pages=pages, loads=loads, command=command_line("spark_overhead.py", argv)
+    )
     print(section)
     if not args.no_write:
         write_section(section, args.results, start=START_MARK, end=END_MARK)

@@ -49,7 +49,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from corpus import ALL_HTML, html_files, read_html, read_jsonl, write_jsonl, write_section
+from corpus import (
+    ALL_HTML,
+    command_line,
+    html_files,
+    read_html,
+    read_jsonl,
+    write_jsonl,
+    write_section,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -452,8 +460,7 @@ def _section(
         START_MARK,
         "## Throughput",
         "",
-        f"Generated {date.today().isoformat()} by `python benchmarks/throughput.py "
-        f"{args.data_dir}{' --model ' + str(args.model) if args.model else ''}` "
+        f"Generated {date.today().isoformat()} by `{args.command}` "
         f"in {minutes:.1f} minutes on {platform.machine()}, "
         f"{os.cpu_count()} cores (shared; load average {load_avg[0]:.2f} at start), "
         f"Python {platform.python_version()}, "
@@ -599,6 +606,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, help="a model file (default: the shipped one)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
     args = parser.parse_args(argv)
+    args.command = command_line("throughput.py", argv)
     if args.work_dir.resolve().is_relative_to(ROOT):
         parser.error("--work-dir must be outside the repository")
     started = time.perf_counter()
