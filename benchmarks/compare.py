@@ -383,7 +383,13 @@ def _summary_json(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the comparison; return the exit status."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=f"Writes {RESULTS_JSON.relative_to(RESULTS_MD.parent.parent)}, the quality "
+        f"section of {RESULTS_MD.relative_to(RESULTS_MD.parent.parent)} and "
+        f"{PLOT.relative_to(RESULTS_MD.parent.parent)} in the repository; --no-write prints "
+        "the section instead (for trial runs with --limit).",
+    )
     parser.add_argument("data_dir", metavar="DATA_DIR", type=Path, help="folder of benchmark sets")
     parser.add_argument("--limit", type=int, metavar="N", help="read only N pages of each set")
     parser.add_argument(
@@ -401,6 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="S",
         help="systems to run (default: every installed one)",
     )
+    parser.add_argument("--no-write", action="store_true", help="print the section; write no file")
     args = parser.parse_args(argv)
     command = command_line("compare.py", argv)
     if not args.data_dir.is_dir():
@@ -424,13 +431,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.append((found, report))
         print(f"{found.name}: done, {time.perf_counter() - started:.0f} s", file=sys.stderr)
     elapsed = time.perf_counter() - started
+    section = quality_section(
+        results, command=command, seconds=elapsed, limit=args.limit, load=load
+    )
+    if args.no_write:
+        print(section)
+        return 0
     RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
     summary = _summary_json(results, command=command, limit=args.limit)
     RESULTS_JSON.write_text(
         json.dumps(summary, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
-    )
-    section = quality_section(
-        results, command=command, seconds=elapsed, limit=args.limit, load=load
     )
     write_results_md(section)
     draw_plot(results)
