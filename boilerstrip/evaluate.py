@@ -235,7 +235,8 @@ def shingle_score(
         boot_r = _masked_means(recall[picks], has_gold[picks])
         total = boot_p + boot_r
         boot_f = np.divide(2 * boot_p * boot_r, total, out=np.zeros_like(total), where=total > 0)
-        std_p, std_r, std_f = float(boot_p.std()), float(boot_r.std()), float(boot_f.std())
+        boot_f[np.isnan(total)] = np.nan
+        std_p, std_r, std_f = _spread(boot_p), _spread(boot_r), _spread(boot_f)
 
     return ShingleScore(
         precision=mean_p,
@@ -251,11 +252,18 @@ def shingle_score(
 
 
 def _masked_means(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Row means of ``values`` over the cells where ``mask`` is true; 0.0 for empty rows."""
+    """Row means of ``values`` over the cells where ``mask`` is true; NaN for empty
+    rows (a resample without a page that has gold has no recall, not a recall of 0)."""
     sums = np.where(mask, values, 0.0).sum(axis=1)
     sizes = mask.sum(axis=1)
-    means: np.ndarray = np.divide(sums, sizes, out=np.zeros_like(sums), where=sizes > 0)
+    means: np.ndarray = np.divide(sums, sizes, out=np.full_like(sums, np.nan), where=sizes > 0)
     return means
+
+
+def _spread(values: np.ndarray) -> float:
+    """Standard deviation of the defined (not NaN) ``values``; 0.0 if none is."""
+    defined = values[~np.isnan(values)]
+    return float(defined.std()) if defined.size else 0.0
 
 
 # ---------------------------------------------------------------------------

@@ -450,3 +450,13 @@ def test_boilerstrip_explain_returns_what_clean_returns() -> None:
     assert cleaned == boilerstrip.clean(text)
     assert decisions == boilerstrip.classify(text)
     assert Boilerstrip().extract(text=text, html=None) == cleaned
+
+
+def test_resamples_without_a_gold_page_do_not_count_as_recall_zero() -> None:
+    # A page whose gold is found whole and a page with no gold: recall is 1.0 on every
+    # resample that has the gold page, so its spread is 0 (a quarter of the resamples
+    # hold the no-gold page twice: they have no recall, not a recall of 0).
+    pages = [shingle_counts("a b c d e", "a b c d e"), shingle_counts("", "x y z w")]
+    score = shingle_score(pages, resamples=2000)
+    assert (score.recall, score.recall_std) == (1.0, 0.0)
+    assert score.precision_std > 0
